@@ -1,0 +1,219 @@
+/// Finds what is legal but probably wrong in a valid config: rules that can never match,
+/// providers nothing reaches, plan entries that can never serve, outcomes left to the default,
+/// worst cases above the policy's limits, and policies that compete for the same requests.
+public struct Linter: Sendable {
+    public let config: Config
+
+    /// Every finding code, for `lint: {ignore: [...]}` in a policy.
+    public static let codes = [
+        "shadowed-rule", "no-catch-all", "unreachable-provider", "unsatisfiable-entry", "default-action",
+        "class-covers-rate-limit", "worst-case-attempts", "worst-case-time", "worst-case-cost", "overlapping-policies",
+    ]
+
+    public init(config: Config) { self.config = config }
+
+    /// Warnings, sorted by location.
+    public func lint() -> [Diagnostic] {
+        var findings: [Diagnostic] = []
+        for (index, policy) in config.policies.enumerated() {
+            var own: [Diagnostic] = []
+            own += shadowedRules(policy)
+            own += unsatisfiableEntries(policy)
+            own += defaultActions(policy)
+            own += worstCases(policy)
+            own += overlaps(policy, earlier: config.policies[..<index])
+            findings += own.filter { !policy.lintIgnore.contains($0.code) }
+        }
+        findings += unreachableProviders()
+        return findings.sortedByLocation()
+    }
+
+    private func warning(_ message: String, at location: SourceLocation, _ code: String) -> Diagnostic {
+        Diagnostic(.warning, at: location, "\(message) [\(code)]", code: code)
+    }
+
+    private func shadowedRules(_ policy: Policy) -> [Diagnostic] {
+        var findings: [Diagnostic] = []
+        for (j, later) in policy.rules.enumerated() {
+            if let earlier = policy.rules[..<j].first(where: { ConditionLogic.covers($0.conditions, later.conditions) }) {
+                findings.append(
+                    warning(
+                        "rule '\(later.name)' can never match: every request it matches is taken first by rule '\(earlier.name)' (line \(earlier.location.line))",
+                        at: later.location, "shadowed-rule"))
+            }
+        }
+        if let last = policy.rules.last, !last.conditions.isEmpty {
+            findings.append(
+                warning(
+                    "the last rule '\(last.name)' has conditions, so requests that match no rule are rejected; end with a rule without 'when'",
+                    at: last.location, "no-catch-all"))
+        }
+        return findings
+    }
+
+    private func unreachableProviders() -> [Diagnostic] {
+        let referenced = Set(config.policies.flatMap { $0.rules.flatMap { $0.plan.map(\.provider) } })
+        return config.providers.filter { !referenced.contains($0.id) }.map {
+            warning("provider '\($0.id)' is in no plan of any policy, so no request can reach it", at: $0.location, "unreachable-provider")
+        }
+    }
+
+    /// Tiers a request can still have when it reaches rule `index`: those its quality tests
+    /// accept, minus those an earlier rule takes on quality alone.
+    func reachableTiers(_ policy: Policy, ruleIndex index: Int) -> [Tier] {
+        policy.tiers.filter { tier in
+            let quality = JSONValue.string(tier.name)
+            let rule = policy.rules[index]
+            guard rule.conditions.filter({ $0.field == .quality }).allSatisfy({ $0.holds(for: quality) }) else { return false }
+            return !policy.rules[..<index].contains { earlier in
+                !earlier.conditions.isEmpty && earlier.conditions.allSatisfy { $0.field == .quality && $0.holds(for: quality) }
+            }
+        }
+    }
+
+    private func unsatisfiableEntries(_ policy: Policy) -> [Diagnostic] {
+        var findings: [Diagnostic] = []
+        for (index, rule) in policy.rules.enumerated() {
+            let reachable = reachableTiers(policy, ruleIndex: index)
+            for entry in rule.plan {
+                guard let provider = config.provider(entry.provider) else { continue }
+                let capabilities = provider.capabilities
+                if let allowed = policy.constraints.durations, let offered = capabilities.durations {
+                    let policyRange: ClosedRange<Int> =
+                        switch allowed {
+                        case .range(let range): range
+                        case .set(let values): (values.min() ?? 0)...(values.max() ?? 0)
+                        }
+                    if !offered.overlaps(policyRange) {
+                        findings.append(
+                            warning(
+                                "'\(provider.id)' can never serve rule '\(rule.name)': it makes \(offered), the policy allows \(allowed)",
+                                at: entry.location,
+                                "unsatisfiable-entry"))
+                        continue
+                    }
+                }
+                if let allowed = policy.constraints.aspectRatios, let offered = capabilities.aspectRatios, !allowed.contains(where: offered.contains)
+                {
+                    findings.append(
+                        warning(
+                            "'\(provider.id)' can never serve rule '\(rule.name)': it offers none of the policy's aspect ratios", at: entry.location,
+                            "unsatisfiable-entry"))
+                    continue
+                }
+                let tiers = entry.tier.flatMap { policy.tier(named: $0) }.map { [$0] } ?? reachable
+                for tier in tiers {
+                    if let problem = tierMismatch(provider, tier) {
+                        findings.append(
+                            warning(
+                                "'\(provider.id)' can never serve tier \(tier.name) in rule '\(rule.name)': \(problem)", at: entry.location,
+                                "unsatisfiable-entry"))
+                    }
+                }
+            }
+        }
+        return findings
+    }
+
+    private func tierMismatch(_ provider: ProviderDescriptor, _ tier: Tier) -> String? {
+        if let resolutions = provider.capabilities.resolutions, let wanted = tier.resolution, !resolutions.contains(wanted) {
+            return "the tier needs \(wanted); it offers \(resolutions.map(\.description).joined(separator: ", "))"
+        }
+        if let maxFPS = provider.capabilities.maxFPS, let fps = tier.fps, fps > maxFPS {
+            return "the tier needs \(fps) fps; its maximum is \(maxFPS) fps"
+        }
+        return nil
+    }
+
+    private func defaultActions(_ policy: Policy) -> [Diagnostic] {
+        let keys = Set(policy.onError.entries.map(\.key))
+        let checks: [(covered: Bool, outcome: String, action: String)] = [
+            (
+                keys.contains(.status(429)) || keys.contains(.outcome("rate_limited")) || keys.contains(.statusClass(4)), "rate limits (429)",
+                "retry once after Retry-After, then fall back"
+            ),
+            (keys.contains(.statusClass(5)), "server errors (5xx)", "fall back"),
+            (keys.contains(.outcome("timeout")), "timeout", "fall back"),
+            (keys.contains(.outcome("connection")), "connection errors", "fall back"),
+            (keys.contains(.outcome("job_failed")), "jobs that fail after acceptance (job_failed)", "fall back"),
+            (keys.contains(.outcome("content_policy")), "content policy failures", "fail with code content_policy"),
+            (keys.contains(.statusClass(4)), "other client errors (4xx)", "fail with code request_rejected"),
+        ]
+        let location = policy.onError.entries.first?.location ?? policy.location
+        var findings = checks.filter { !$0.covered }.map {
+            warning("on_error has no row for \($0.outcome); the default applies: \($0.action)", at: location, "default-action")
+        }
+        if keys.contains(.statusClass(4)), !keys.contains(.status(429)), !keys.contains(.outcome("rate_limited")),
+            let entry = policy.onError.entries.first(where: { $0.key == .statusClass(4) }), case .fail = entry.action
+        {
+            findings.append(
+                warning(
+                    "'4xx: fail' also covers 429, so rate-limited attempts fail instead of retrying; add a 429 or rate_limited row",
+                    at: entry.location ?? location, "class-covers-rate-limit"))
+        }
+        return findings
+    }
+
+    private func worstCases(_ policy: Policy) -> [Diagnostic] {
+        let profile = RetryProfile(policy.onError)
+        let perProvider = 1 + profile.maxRetries
+        let longest = policy.constraints.durations?.maximum ?? 0
+        var worst: (attempts: Int, time: Duration, cost: Money) = (0, .zero, .zero)
+        for (index, rule) in policy.rules.enumerated() {
+            let reachable = reachableTiers(policy, ruleIndex: index)
+            let providers = rule.plan.compactMap { entry in config.provider(entry.provider).map { (entry, $0) } }
+            let attempts = providers.count * perProvider
+            let time = providers.reduce(Duration.zero) { $0 + Planner.attemptTime($1.1) * perProvider + profile.maxRetryDelay }
+            // Charge the dearest attempts first: the bound holds whatever order failures come in.
+            let costs = providers.map { entry, provider in
+                (entry.tier.flatMap { policy.tier(named: $0) }.map { [$0] } ?? reachable).map {
+                    provider.pricing.cost(seconds: longest, tier: $0.name, resolution: $0.resolution)
+                }.max() ?? .zero
+            }
+            let cap = min(attempts, policy.limits.maxAttempts ?? attempts)
+            var remaining = cap
+            var cost = Money.zero
+            for price in costs.sorted(by: >) where remaining > 0 {
+                let counted = min(perProvider, remaining)
+                cost += price.times(counted)
+                remaining -= counted
+            }
+            worst = (max(attempts, worst.attempts), max(time, worst.time), max(cost, worst.cost))
+        }
+        guard !policy.rules.isEmpty else { return [] }
+        var findings: [Diagnostic] = []
+        let at = policy.limits.location ?? policy.location
+        if let cap = policy.limits.maxAttempts, worst.attempts > cap {
+            findings.append(
+                warning(
+                    "retries × fallbacks can reach \(worst.attempts) attempts (up to \(perProvider) per provider); max_attempts stops them at \(cap)",
+                    at: at,
+                    "worst-case-attempts"))
+        } else if policy.limits.maxAttempts == nil {
+            findings.append(warning("no max_attempts: retries × fallbacks can reach \(worst.attempts) attempts", at: at, "worst-case-attempts"))
+        }
+        if let deadline = policy.limits.deadline, worst.time > deadline {
+            findings.append(
+                warning(
+                    "if every attempt runs to its timeout, a request can take \(TimeSpan.format(worst.time)); the deadline stops it at \(TimeSpan.format(deadline))",
+                    at: at, "worst-case-time"))
+        }
+        if let cap = policy.limits.maxCostPerRequest, worst.cost > cap {
+            findings.append(
+                warning(
+                    "if every attempt were charged, a \(longest) s request could cost \(worst.cost); max_cost_per_request is \(cap)", at: at,
+                    "worst-case-cost"))
+        }
+        return findings
+    }
+
+    private func overlaps(_ policy: Policy, earlier: ArraySlice<Policy>) -> [Diagnostic] {
+        earlier.compactMap { other in
+            if let a = policy.match.kind, let b = other.match.kind, a != b { return nil }
+            guard !ConditionLogic.disjoint(policy.match.conditions, other.match.conditions) else { return nil }
+            return warning(
+                "policy '\(policy.id)' overlaps policy '\(other.id)' (\(other.location)), which comes first and takes every request both match",
+                at: policy.match.location, "overlapping-policies")
+        }
+    }
+}

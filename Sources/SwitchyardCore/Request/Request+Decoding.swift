@@ -1,0 +1,170 @@
+import OrderedCollections
+
+extension Request {
+    /// Keys a request may have. `at` belongs to simulator traffic lines and is ignored here.
+    static let knownKeys = [
+        "id", "user", "kind", "prompt", "image", "duration_s", "quality", "aspect_ratio", "voice", "features",
+        "metadata", "at",
+    ]
+
+    /// Decodes a request, reporting every bad field at once.
+    public static func decode(_ json: JSONValue) -> Result<Request, RequestErrors> {
+        var errors: [RequestError] = []
+        func fail(_ field: String, _ message: String, _ code: String = "invalid_field") {
+            errors.append(RequestError(field: field, message: message, code: code))
+        }
+        guard case .object(let object) = json else {
+            return .failure(
+                RequestErrors([RequestError(field: "", message: "a request must be a JSON object, got \(json.typeName)", code: "invalid_request")]))
+        }
+        for key in object.keys where !knownKeys.contains(key) {
+            fail(key, "unknown field\(Suggestion.hint(for: key, in: knownKeys))", "unknown_field")
+        }
+        func string(_ key: String) -> String? {
+            guard let value = object[key], !value.isNull else { return nil }
+            guard let text = value.stringValue else {
+                fail(key, "expected a string, got \(value.typeName)")
+                return nil
+            }
+            return text
+        }
+
+        let id = string("id")
+        let user = string("user")
+        var kind: MediaKind?
+        if let text = string("kind") {
+            kind = MediaKind(rawValue: text)
+            if kind == nil {
+                fail(
+                    "kind",
+                    "unknown kind \"\(text)\"; expected one of \(MediaKind.allCases.map(\.rawValue).joined(separator: ", "))\(Suggestion.hint(for: text, in: MediaKind.allCases.map(\.rawValue)))"
+                )
+            }
+        } else if object["kind"] == nil || object["kind"] == .null {
+            fail("kind", "missing; say what to make: video, image or audio", "missing_field")
+        }
+        let prompt = string("prompt")
+        var duration: Int?
+        if let value = object["duration_s"], !value.isNull {
+            if case .int(let seconds) = value, seconds > 0 {
+                duration = seconds
+            } else if case .double(let seconds) = value, seconds > 0, seconds == seconds.rounded(), seconds < 1e9 {
+                duration = Int(seconds)
+            } else {
+                fail("duration_s", "expected a positive whole number of seconds, got \(value.jsonString())")
+            }
+        }
+        let quality = string("quality")
+        var aspectRatio: AspectRatio?
+        if let text = string("aspect_ratio") {
+            aspectRatio = AspectRatio(parsing: text)
+            if aspectRatio == nil {
+                fail("aspect_ratio", "malformed aspect ratio \"\(text)\"; write W:H such as 16:9, or square, portrait, landscape")
+            }
+        }
+        let image = object["image"].flatMap { value in value.isNull ? nil : decodeImage(value, fail: { fail($0, $1) }) }
+        func objectField(_ key: String) -> JSONObject {
+            guard let value = object[key], !value.isNull else { return [:] }
+            guard let members = value.objectValue else {
+                fail(key, "expected an object, got \(value.typeName)")
+                return [:]
+            }
+            return members
+        }
+        let voice = objectField("voice")
+        for (key, value) in voice where key == "speed" || key == "pitch" {
+            if value.doubleValue == nil { fail("voice.\(key)", "expected a number, got \(value.typeName)") }
+        }
+        var features: [String: Bool] = [:]
+        for (key, value) in objectField("features") {
+            guard let flag = value.boolValue else {
+                fail("features.\(key)", "expected true or false, got \(value.typeName)")
+                continue
+            }
+            features[key] = flag
+        }
+        let metadata = objectField("metadata")
+        if let at = object["at"], at.doubleValue == nil {
+            fail("at", "expected a number of seconds, got \(at.typeName)")
+        }
+        guard errors.isEmpty, let kind else { return .failure(RequestErrors(errors)) }
+        return .success(
+            Request(
+                id: id, user: user, kind: kind, prompt: prompt, image: image, durationSeconds: duration, quality: quality,
+                aspectRatio: aspectRatio, voice: voice, features: features, metadata: metadata))
+    }
+
+    private static func decodeImage(_ value: JSONValue, fail: (String, String) -> Void) -> ImageInput? {
+        guard let object = value.objectValue else {
+            fail("image", "expected an object such as {\"path\": ...}, {\"url\": ...} or {\"base64\": ..., \"mime\": ...}")
+            return nil
+        }
+        for key in object.keys where !["path", "url", "base64", "mime", "bytes"].contains(key) {
+            fail("image.\(key)", "unknown field\(Suggestion.hint(for: key, in: ["path", "url", "base64", "mime", "bytes"]))")
+        }
+        let sources = ["path", "url", "base64"].filter { object[$0] != nil }
+        guard sources.count == 1 else {
+            fail("image", sources.isEmpty ? "needs one of path, url or base64" : "give only one of path, url or base64")
+            return nil
+        }
+        guard let text = object[sources[0]]?.stringValue, !text.isEmpty else {
+            fail("image.\(sources[0])", "expected a non-empty string")
+            return nil
+        }
+        var bytes = object["bytes"].flatMap { $0.doubleValue.map { Int64($0) } }
+        switch sources[0] {
+        case "path":
+            return ImageInput(source: .path(text), bytes: bytes)
+        case "url":
+            guard text.hasPrefix("http://") || text.hasPrefix("https://") else {
+                fail("image.url", "expected an http:// or https:// URL")
+                return nil
+            }
+            return ImageInput(source: .url(text), bytes: bytes)
+        default:
+            guard let mime = object["mime"]?.stringValue, mime.hasPrefix("image/") else {
+                fail("image.mime", "base64 images need a mime type such as image/jpeg")
+                return nil
+            }
+            guard let decoded = Base64Size.decodedLength(of: text) else {
+                fail("image.base64", "is not valid base64")
+                return nil
+            }
+            bytes = Int64(decoded)
+            return ImageInput(source: .base64(data: text, mime: mime), bytes: bytes)
+        }
+    }
+}
+
+/// Every field error of one request.
+public struct RequestErrors: Error, Sendable, Hashable, CustomStringConvertible {
+    public var errors: [RequestError]
+
+    public init(_ errors: [RequestError]) { self.errors = errors }
+
+    public var description: String { errors.map(\.description).joined(separator: "; ") }
+}
+
+/// The decoded size of base64 text, without decoding it.
+enum Base64Size {
+    static func decodedLength(of text: String) -> Int? {
+        var count = 0
+        var padding = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+                guard padding == 0 else { return nil }
+                count += 1
+            case UInt8(ascii: "="):
+                padding += 1
+            case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+                continue
+            default:
+                return nil
+            }
+        }
+        guard padding <= 2, (count + padding) % 4 == 0 || padding == 0 else { return nil }
+        return count * 3 / 4
+    }
+}

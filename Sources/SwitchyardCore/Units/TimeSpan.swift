@@ -1,0 +1,48 @@
+/// Parses human durations as config files write them: `300s`, `5m`, `1h`, `1h30m`, `250ms`.
+public enum TimeSpan {
+    private static let units: [(suffix: String, milliseconds: Int64)] = [
+        ("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000),
+    ]
+
+    /// The duration, or nil when the text is not a sequence of `<number><unit>` parts.
+    public static func parse(_ text: String) -> Duration? {
+        var rest = Substring(text.trimmingSpaces())
+        guard !rest.isEmpty else { return nil }
+        var total: Int64 = 0
+        while !rest.isEmpty {
+            let digits = rest.prefix(while: \.isASCIIDigit)
+            guard !digits.isEmpty, let count = Int64(digits) else { return nil }
+            rest = rest.dropFirst(digits.count)
+            let unitText = rest.prefix(while: { $0.isLetter })
+            guard let unit = units.first(where: { $0.suffix == unitText }) else { return nil }
+            rest = rest.dropFirst(unitText.count)
+            let (part, overflow) = count.multipliedReportingOverflow(by: unit.milliseconds)
+            guard !overflow else { return nil }
+            total += part
+        }
+        return .milliseconds(total)
+    }
+
+    /// `90s` → `1m30s`; the inverse of ``parse(_:)`` for display.
+    public static func format(_ duration: Duration) -> String {
+        var milliseconds = duration.milliseconds
+        if milliseconds == 0 { return "0s" }
+        var text = ""
+        for (suffix, size) in [("h", Int64(3_600_000)), ("m", 60_000), ("s", 1_000), ("ms", 1)] where milliseconds >= size {
+            text += "\(milliseconds / size)\(suffix)"
+            milliseconds %= size
+        }
+        return text
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, truncated.
+    public var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000 + attoseconds / 1_000_000_000_000_000
+    }
+
+    /// Seconds as a double, for JSON output.
+    public var secondsValue: Double { Double(milliseconds) / 1_000 }
+}

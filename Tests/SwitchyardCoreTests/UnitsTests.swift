@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+@testable import SwitchyardCore
+
+@Suite struct UnitsTests {
+    @Test func moneyIsExactDecimal() throws {
+        let price = try #require(Money(decimal: "0.039"))
+        #expect(price.times(30) == Money(decimal: "1.17"))
+        #expect(price.times(60).description == "2.34")
+        #expect(Money(decimal: "0.1")! + Money(decimal: "0.2")! == Money(decimal: "0.3")!)
+        #expect(Money(decimal: "12")!.description == "12.00")
+        #expect(Money(decimal: "4.5")!.json.jsonString() == "4.5")
+        #expect(Money(decimal: "1.0000001") == nil)
+        #expect(Money(decimal: "1e3") == nil)
+        #expect(Money(decimal: "-2.5")?.micros == -2_500_000)
+        #expect(Money(98.0) == Money(decimal: "98"))
+    }
+
+    @Test func byteSizesUseDecimalAndBinaryUnits() {
+        #expect(ByteSize(parsing: "16MB")?.bytes == 16_000_000)
+        #expect(ByteSize(parsing: "5MiB")?.bytes == 5_242_880)
+        #expect(ByteSize(parsing: "512 kB")?.bytes == 512_000)
+        #expect(ByteSize(parsing: "1024")?.bytes == 1024)
+        #expect(ByteSize(parsing: "16 megs") == nil)
+        #expect(ByteSize(parsing: "MB") == nil)
+        #expect(ByteSize(bytes: 200_000_000).description == "200MB")
+    }
+
+    @Test func durationsNeedAUnit() {
+        #expect(TimeSpan.parse("300s") == .seconds(300))
+        #expect(TimeSpan.parse("5m") == .seconds(300))
+        #expect(TimeSpan.parse("1h30m") == .seconds(5400))
+        #expect(TimeSpan.parse("250ms") == .milliseconds(250))
+        #expect(TimeSpan.parse("300") == nil)
+        #expect(TimeSpan.parse("5 minutes") == nil)
+        #expect(TimeSpan.format(.seconds(5400)) == "1h30m")
+    }
+
+    @Test func aspectRatiosReduceAndAlias() {
+        #expect(AspectRatio(parsing: "1280:720")?.description == "16:9")
+        #expect(AspectRatio(parsing: "portrait")?.description == "9:16")
+        #expect(AspectRatio(parsing: "Square")?.description == "1:1")
+        #expect(AspectRatio(parsing: "16x9") == nil)
+    }
+
+    @Test func timestampsAreRFC3339() {
+        #expect(Timestamp(millisecondsSinceEpoch: 0).rfc3339 == "1970-01-01T00:00:00.000Z")
+        #expect(Timestamp(millisecondsSinceEpoch: 1_795_600_923_456).rfc3339 == "2026-11-25T10:02:03.456Z")
+    }
+
+    @Test func globsMatchErrorCodes() {
+        #expect(GlobPattern("SAFETY.*").matches("SAFETY.INPUT.TEXT"))
+        #expect(!GlobPattern("SAFETY.*").matches("INTERNAL"))
+        #expect(GlobPattern("a?c*").matches("abcdef"))
+        #expect(GlobPattern("*").matches(""))
+    }
+}
