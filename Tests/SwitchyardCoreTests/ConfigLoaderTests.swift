@@ -243,3 +243,37 @@ import Testing
         #expect(policy.match.conditions.first?.tests == [.eq("photo")])
     }
 }
+
+@Suite struct YAMLFeatureTests {
+    @Test func anchorsAliasesAndMergeKeysWork() throws {
+        let policy = """
+            policy: demo
+            match: {kind: video}
+            tiers:
+              base: &base {resolution: 1080p, fps: 30, bitrate_kbps: 4000}
+              standard: *base
+              fast:
+                <<: *base
+                fps: 24
+            default_tier: standard
+            rules:
+              - name: all
+                plan: [alpha]
+            """
+        let result = load(policies: ["routes/demo.yaml": policy])
+        let config = try #require(result.config, "\(result.rendered)")
+        let tiers = try #require(config.policies.first?.tiers)
+        #expect(tiers.map(\.name) == ["base", "standard", "fast"])
+        #expect(tiers[1].fps == 30)
+        #expect(tiers[2].fps == 24)
+        #expect(tiers[2].bitrateKbps == 4000)
+    }
+
+    @Test func unknownKeysInsideAMergeAreStillReported() {
+        let policy = policyYAML(extra: "x-defaults: &d {max_attempts: 3, max_atempts: 2}\nlimits:\n  <<: *d\nextra: 1")
+        let result = load(policies: ["routes/demo.yaml": policy])
+        #expect(result.rendered.count == 2)
+        #expect(result.rendered.contains { $0.contains("unknown key 'max_atempts' in 'limits'; did you mean 'max_attempts'?") })
+        #expect(result.rendered.contains { $0.contains("unknown key 'extra'") })
+    }
+}

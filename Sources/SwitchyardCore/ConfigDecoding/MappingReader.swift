@@ -11,12 +11,33 @@ final class MappingReader {
     init(owner: ConfigNode, mapping: Node.Mapping) {
         self.owner = owner
         var entries: [(key: String, keyNode: ConfigNode, value: ConfigNode)] = []
+        var merged: [(key: String, keyNode: ConfigNode, value: ConfigNode)] = []
         for (keyNode, valueNode) in mapping {
             let keyText = keyNode.scalar?.string ?? ""
             let key = ConfigNode(node: keyNode, context: owner.context, path: owner.path, fallback: owner.location)
-            entries.append((keyText, key, owner.child(valueNode, key: keyText)))
+            if keyText == "<<", keyNode.scalar?.style == .plain {
+                merged += Self.mergeEntries(valueNode, key: key, owner: owner)
+            } else {
+                entries.append((keyText, key, owner.child(valueNode, key: keyText)))
+            }
+        }
+        // YAML merge keys (`<<: *defaults`): the mapping's own keys win, then earlier merges.
+        for entry in merged where !entries.contains(where: { $0.key == entry.key }) {
+            entries.append(entry)
         }
         self.entries = entries
+    }
+
+    private static func mergeEntries(_ node: Node, key: ConfigNode, owner: ConfigNode) -> [(key: String, keyNode: ConfigNode, value: ConfigNode)] {
+        switch node {
+        case .mapping(let mapping):
+            return MappingReader(owner: owner, mapping: mapping).entries
+        case .sequence(let sequence):
+            return sequence.flatMap { mergeEntries($0, key: key, owner: owner) }
+        default:
+            key.error("a merge key '<<' needs a mapping or a list of mappings", code: "wrong-type")
+            return []
+        }
     }
 
     /// The value of an optional key.
@@ -30,6 +51,11 @@ final class MappingReader {
         if let value = self[key] { return value }
         owner.error("missing required key '\(key)'\(owner.path.isEmpty ? "" : " in \(owner.name)")", code: "missing-key")
         return nil
+    }
+
+    /// Accepts top-level `x-` keys, which hold YAML anchors for reuse (as in Compose files).
+    func allowExtensionKeys() {
+        asked += entries.map(\.key).filter { $0.hasPrefix("x-") }
     }
 
     /// True when the mapping has the key, without reading it.

@@ -3,6 +3,7 @@ extension Policy {
     /// descriptor is loaded.
     static func decode(_ root: ConfigNode) -> Policy? {
         root.mapping { m -> Policy? in
+            m.allowExtensionKeys()
             let id = m.required("policy")?.identifier()
             let description = m["description"]?.string()
             let tiers = m.required("tiers").map(decodeTiers) ?? []

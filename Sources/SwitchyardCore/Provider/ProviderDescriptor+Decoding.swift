@@ -2,6 +2,7 @@ extension ProviderDescriptor {
     /// Decodes a descriptor document, reporting every problem to the node's collector.
     static func decode(_ root: ConfigNode) -> ProviderDescriptor? {
         root.mapping { m -> ProviderDescriptor? in
+            m.allowExtensionKeys()
             let id = m.required("provider")?.identifier()
             let kind = m.required("kind")?.oneOf(MediaKind.self)
             let displayName = m["display_name"]?.string()
