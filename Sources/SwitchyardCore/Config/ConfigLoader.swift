@@ -21,7 +21,7 @@ public enum ConfigLoader {
             let documents = documents(of: file, collector: collector)
             if documents.isEmpty, file.role == .provider { brokenProviderFiles.append(file.path) }
             for document in documents {
-                let root = ConfigNode(node: document, context: context, path: "")
+                let root = ConfigNode(node: document, context: context, trail: nil)
                 switch file.role {
                 case .provider:
                     if let provider = ProviderDescriptor.decode(root) {
@@ -42,7 +42,10 @@ public enum ConfigLoader {
     /// Parses one file into its YAML documents; a syntax error is reported at its position.
     private static func documents(of file: ConfigFile, collector: DiagnosticCollector) -> [Node] {
         do {
-            var sequence = try Yams.compose_all(yaml: file.text)
+            // The basic resolver types nothing: ConfigNode reads plain scalars itself, and
+            // Yams' default resolver spends most of a load matching tag regexes. An explicit
+            // encoding spares a read of the process environment per file.
+            var sequence = try Yams.compose_all(yaml: file.text, .basic, .default, .utf8)
             var nodes: [Node] = []
             while let node = sequence.next() { nodes.append(node) }
             // The sequence stops at a syntax error and keeps it.

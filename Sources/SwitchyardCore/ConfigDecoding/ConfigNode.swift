@@ -10,13 +10,13 @@ struct ConfigNode {
     let context: DecodingContext
     /// Where the node starts.
     let location: SourceLocation
-    /// The key path from the document root, such as `submit.body.model`, for messages.
-    let path: String
+    /// Where the node sits in its document; rendered only for messages.
+    let trail: KeyPathTrail?
 
-    init(node: Yams.Node, context: DecodingContext, path: String, fallback: SourceLocation? = nil) {
+    init(node: Yams.Node, context: DecodingContext, trail: KeyPathTrail?, fallback: SourceLocation? = nil) {
         self.node = node
         self.context = context
-        self.path = path
+        self.trail = trail
         if let mark = node.mark {
             location = SourceLocation(file: context.file, line: mark.line, column: mark.column)
         } else {
@@ -25,7 +25,7 @@ struct ConfigNode {
     }
 
     func child(_ node: Yams.Node, key: String) -> ConfigNode {
-        ConfigNode(node: node, context: context, path: path.isEmpty ? key : "\(path).\(key)", fallback: location)
+        ConfigNode(node: node, context: context, trail: KeyPathTrail(parent: trail, step: .key(key)), fallback: location)
     }
 
     func error(_ message: String, code: String = "invalid-value") {
@@ -35,6 +35,9 @@ struct ConfigNode {
     func warning(_ message: String, code: String) {
         context.diagnostics.warning(message, at: location, code: code)
     }
+
+    /// The key path from the document root, such as `submit.body.model`.
+    var path: String { trail?.rendered ?? "" }
 
     /// `'field'` for messages, naming the full key path.
     var name: String { "'\(path)'" }
@@ -105,7 +108,7 @@ struct ConfigNode {
             return nil
         }
         return sequence.enumerated().map { index, element in
-            ConfigNode(node: element, context: context, path: "\(path)[\(index)]", fallback: location)
+            ConfigNode(node: element, context: context, trail: KeyPathTrail(parent: trail, step: .index(index)), fallback: location)
         }
     }
 

@@ -3,22 +3,28 @@ import Yams
 /// Strict access to a YAML mapping: remembers which keys the decoder asked for and reports
 /// every other key as unknown, with a "did you mean" hint.
 final class MappingReader {
+    /// One key and value, kept as raw nodes until the decoder asks for them.
+    private struct Entry {
+        var key: String
+        var keyNode: Node
+        var value: Node
+    }
+
     let owner: ConfigNode
-    private let entries: [(key: String, keyNode: ConfigNode, value: ConfigNode)]
+    private let entries: [Entry]
     private var asked: [String] = []
     private var consumedAll = false
 
     init(owner: ConfigNode, mapping: Node.Mapping) {
         self.owner = owner
-        var entries: [(key: String, keyNode: ConfigNode, value: ConfigNode)] = []
-        var merged: [(key: String, keyNode: ConfigNode, value: ConfigNode)] = []
+        var entries: [Entry] = []
+        var merged: [Entry] = []
         for (keyNode, valueNode) in mapping {
             let keyText = keyNode.scalar?.string ?? ""
-            let key = ConfigNode(node: keyNode, context: owner.context, path: owner.path, fallback: owner.location)
             if keyText == "<<", keyNode.scalar?.style == .plain {
-                merged += Self.mergeEntries(valueNode, key: key, owner: owner)
+                merged += Self.mergeEntries(valueNode, keyNode: keyNode, owner: owner)
             } else {
-                entries.append((keyText, key, owner.child(valueNode, key: keyText)))
+                entries.append(Entry(key: keyText, keyNode: keyNode, value: valueNode))
             }
         }
         // YAML merge keys (`<<: *defaults`): the mapping's own keys win, then earlier merges.
@@ -28,22 +34,26 @@ final class MappingReader {
         self.entries = entries
     }
 
-    private static func mergeEntries(_ node: Node, key: ConfigNode, owner: ConfigNode) -> [(key: String, keyNode: ConfigNode, value: ConfigNode)] {
+    private static func mergeEntries(_ node: Node, keyNode: Node, owner: ConfigNode) -> [Entry] {
         switch node {
         case .mapping(let mapping):
             return MappingReader(owner: owner, mapping: mapping).entries
         case .sequence(let sequence):
-            return sequence.flatMap { mergeEntries($0, key: key, owner: owner) }
+            return sequence.flatMap { mergeEntries($0, keyNode: keyNode, owner: owner) }
         default:
-            key.error("a merge key '<<' needs a mapping or a list of mappings", code: "wrong-type")
+            keyConfigNode(keyNode, owner: owner).error("a merge key '<<' needs a mapping or a list of mappings", code: "wrong-type")
             return []
         }
+    }
+
+    private static func keyConfigNode(_ node: Node, owner: ConfigNode) -> ConfigNode {
+        ConfigNode(node: node, context: owner.context, trail: owner.trail, fallback: owner.location)
     }
 
     /// The value of an optional key.
     subscript(key: String) -> ConfigNode? {
         asked.append(key)
-        return entries.first { $0.key == key }?.value
+        return entries.first { $0.key == key }.map { owner.child($0.value, key: key) }
     }
 
     /// The value of a required key, or nil with a "missing key" error at the mapping.
@@ -66,7 +76,7 @@ final class MappingReader {
     /// All entries, for mappings whose keys are names chosen by the user (tiers, headers).
     var allEntries: [(key: String, keyNode: ConfigNode, value: ConfigNode)] {
         consumedAll = true
-        return entries
+        return entries.map { ($0.key, Self.keyConfigNode($0.keyNode, owner: owner), owner.child($0.value, key: $0.key)) }
     }
 
     /// Reports keys that were never asked for.
@@ -74,7 +84,8 @@ final class MappingReader {
         guard !consumedAll else { return }
         for entry in entries where !asked.contains(entry.key) {
             let where_ = owner.path.isEmpty ? "" : " in \(owner.name)"
-            entry.keyNode.error("unknown key '\(entry.key)'\(where_)\(Suggestion.hint(for: entry.key, in: asked))", code: "unknown-key")
+            Self.keyConfigNode(entry.keyNode, owner: owner).error(
+                "unknown key '\(entry.key)'\(where_)\(Suggestion.hint(for: entry.key, in: asked))", code: "unknown-key")
         }
     }
 }

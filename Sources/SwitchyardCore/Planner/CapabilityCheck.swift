@@ -1,9 +1,8 @@
 /// Whether a provider can serve a request on a tier; the first mismatch, described for people.
 enum CapabilityCheck {
-    static func mismatch(provider: ProviderDescriptor, tier: Tier, request: Request) -> String? {
-        let capabilities = provider.capabilities
-        if provider.kind != request.kind {
-            return "makes \(provider.kind.rawValue), not \(request.kind.rawValue)"
+    static func mismatch(kind: MediaKind, capabilities: Capabilities, tier: Tier, request: Request) -> String? {
+        if kind != request.kind {
+            return "makes \(kind.rawValue), not \(request.kind.rawValue)"
         }
         if let durations = capabilities.durations, let duration = request.durationSeconds, !durations.contains(duration) {
             return "duration \(duration) s is outside its \(durations)"
@@ -20,8 +19,10 @@ enum CapabilityCheck {
         if let limit = capabilities.maxInputBytes, let bytes = request.image?.bytes, bytes > limit.bytes {
             return "the image is \(ByteSize(bytes: bytes)); it accepts up to \(limit)"
         }
-        for feature in request.requiredFeatures where !capabilities.features.contains(feature) {
-            return "feature \(feature) is not supported"
+        // Checked without sorting; the sorted list is built only for the message.
+        if request.features.contains(where: { $0.value && !capabilities.features.contains($0.key) }) {
+            let missing = request.requiredFeatures.filter { !capabilities.features.contains($0) }
+            return "feature\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") not supported"
         }
         return nil
     }

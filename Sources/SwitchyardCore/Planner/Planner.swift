@@ -2,98 +2,110 @@ import OrderedCollections
 
 /// Turns a request and a world snapshot into an ordered fallback plan. Pure: the random draw
 /// for `strategy: weighted` is an argument, and nothing is read or written.
+///
+/// Everything that depends only on the config (provider and tier positions, rule indexes,
+/// retry bounds) is resolved once here, so planning a request does no lookups by name and
+/// allocates only the plan it returns.
 public struct Planner: Sendable {
     public let config: Config
-    private let retryProfiles: [String: RetryProfile]
+    private let compiled: [CompiledPolicy]
 
     public init(config: Config) {
         self.config = config
-        var profiles: [String: RetryProfile] = [:]
-        for policy in config.policies { profiles[policy.id] = RetryProfile(policy.onError) }
-        self.retryProfiles = profiles
+        self.compiled = config.policies.map { CompiledPolicy($0, config: config) }
     }
 
     /// Plans one request.
     /// - Parameters:
     ///   - draw: a uniform random number in [0, 1) for weighted rules; ignored otherwise.
     public func plan(_ request: Request, state: WorldState = .empty, draw: Double = 0) -> Result<Plan, RequestErrors> {
-        guard let policy = config.policies.first(where: { matches($0.match, request) }) else {
+        guard let policyIndex = config.policies.firstIndex(where: { matches($0.match, request) }) else {
             let kinds = config.policies.compactMap(\.match.kind?.rawValue)
+            let taken = kinds.isEmpty ? "none" : kinds.joined(separator: ", ")
             return .failure(
                 RequestErrors([
                     RequestError(
-                        field: "kind",
-                        message:
-                            "no policy takes \(request.kind.rawValue) requests (policies take: \(kinds.isEmpty ? "none" : kinds.joined(separator: ", ")))",
-                        code: "no_policy")
+                        field: "kind", message: "no policy takes \(request.kind.rawValue) requests (policies take: \(taken))", code: "no_policy")
                 ]))
         }
-        let tierName: String
+        let compiled = compiled[policyIndex]
+        let policy = compiled.policy
+        let tierIndex: Int
         switch validate(request, against: policy) {
         case .failure(let errors): return .failure(errors)
-        case .success(let name): tierName = name
+        case .success(let index): tierIndex = index
         }
+        let tierName = policy.tiers[tierIndex].name
         guard
-            let rule = policy.rules.first(where: { rule in
-                rule.conditions.allSatisfy { $0.holds(for: value(of: $0.field, in: request, tier: tierName)) }
-            })
+            let ruleIndex = compiled.rules.first(
+                value: { value(of: $0, in: request, tier: tierName) },
+                matches: { position in
+                    policy.rules[position].conditions.allSatisfy { $0.holds(for: value(of: $0.field, in: request, tier: tierName)) }
+                })
         else {
             return .failure(
                 RequestErrors([RequestError(field: "", message: "no rule of policy '\(policy.id)' matches this request", code: "no_rule")]))
         }
+        let strategy = policy.rules[ruleIndex].strategy
+        let candidates = compiled.entries[ruleIndex]
 
-        let requestedRank = policy.tierRank(tierName) ?? 0
         var entries: [PlanEntry] = []
+        entries.reserveCapacity(candidates.count)
         var weights: [Int] = []
         var excluded: [Exclusion] = []
-        entries.reserveCapacity(rule.plan.count)
-        for spec in rule.plan {
-            let entryTierName = spec.tier ?? tierName
-            guard let provider = config.provider(spec.provider), let tier = policy.tier(named: entryTierName) else { continue }
-            let params = OutputParameters(
-                resolution: tier.resolution, bitrateKbps: tier.bitrateKbps, fps: tier.fps, aspectRatio: request.aspectRatio,
-                durationSeconds: request.durationSeconds)
+        var uncappedTime: Duration = .zero
+        for candidate in candidates {
+            let entryTier = candidate.tier ?? tierIndex
+            let tier = policy.tiers[entryTier]
+            let provider = candidate.provider
             let cost = provider.pricing.cost(seconds: request.durationSeconds ?? 0, tier: tier.name, resolution: tier.resolution)
-            if let reason = exclusion(provider: provider, tier: tier, cost: cost, request: request, policy: policy, state: state) {
-                excluded.append(Exclusion(provider: provider.id, tier: tier.name, reason: reason.0, detail: reason.1))
+            if let (reason, detail) = exclusion(provider: provider, tier: tier, cost: cost, request: request, policy: policy, state: state) {
+                excluded.append(Exclusion(provider: provider.id, tier: tier.name, reason: reason, detail: detail))
                 continue
             }
             entries.append(
                 PlanEntry(
-                    provider: provider.id, tier: tier.name, params: params, estimatedCost: cost, currency: provider.pricing.currency,
-                    downgrade: (policy.tierRank(tier.name) ?? requestedRank) < requestedRank))
-            weights.append(spec.weight)
+                    provider: provider.id, tier: tier.name,
+                    params: OutputParameters(
+                        resolution: tier.resolution, bitrateKbps: tier.bitrateKbps, fps: tier.fps, aspectRatio: request.aspectRatio,
+                        durationSeconds: request.durationSeconds),
+                    estimatedCost: cost, currency: provider.pricing.currency, downgrade: entryTier < tierIndex))
+            if strategy == .weighted { weights.append(candidate.weight) }
+            uncappedTime += provider.attemptTime * (1 + compiled.retryProfile.maxRetries) + compiled.retryProfile.maxRetryDelay
         }
-        order(&entries, weights: weights, by: rule.strategy, draw: draw)
+        order(&entries, weights: weights, by: strategy, draw: draw)
+        let worst = worstCase(of: entries, uncappedTime: uncappedTime, policy: policy, compiled: compiled)
         return .success(
             Plan(
-                requestID: request.id, policy: policy.id, rule: rule.name, tier: tierName, strategy: rule.strategy, entries: entries,
-                excluded: excluded, worstCase: worstCase(of: entries, policy: policy),
-                currency: policy.currency ?? entries.first?.currency ?? excluded.first.flatMap { config.provider($0.provider)?.pricing.currency }))
+                requestID: request.id, policy: policy.id, rule: policy.rules[ruleIndex].name, tier: tierName, strategy: strategy, entries: entries,
+                excluded: excluded, worstCase: worst, currency: policy.currency ?? compiled.currency))
     }
 
-    /// Checks the request against the policy; returns the tier it will be served on.
-    private func validate(_ request: Request, against policy: Policy) -> Result<String, RequestErrors> {
+    /// Checks the request against the policy; returns the position of the tier it will be served on.
+    private func validate(_ request: Request, against policy: Policy) -> Result<Int, RequestErrors> {
         var errors: [RequestError] = []
         if request.kind != .audio, (request.prompt ?? "").allSatisfy(\.isWhitespace) {
             errors.append(
                 RequestError(field: "prompt", message: "missing; write what the \(request.kind.rawValue) should say or show", code: "missing_field"))
         }
-        var tierName = request.quality ?? policy.defaultTier
-        if let quality = request.quality, policy.tier(named: quality) == nil {
-            let names = policy.tiers.map(\.name)
+        var tierIndex: Int?
+        var tierNames: [String] { policy.tiers.map(\.name) }
+        if let quality = request.quality {
+            tierIndex = policy.tierRank(quality)
+            if tierIndex == nil {
+                errors.append(
+                    RequestError(
+                        field: "quality",
+                        message:
+                            "unknown quality \"\(quality)\"\(Suggestion.hint(for: quality, in: tierNames)); policy '\(policy.id)' offers \(tierNames.joined(separator: ", "))",
+                        code: "unknown_quality"))
+            }
+        } else if let name = policy.defaultTier {
+            tierIndex = policy.tierRank(name)
+        } else {
             errors.append(
                 RequestError(
-                    field: "quality",
-                    message:
-                        "unknown quality \"\(quality)\"\(Suggestion.hint(for: quality, in: names)); policy '\(policy.id)' offers \(names.joined(separator: ", "))",
-                    code: "unknown_quality"))
-            tierName = nil
-        } else if tierName == nil {
-            errors.append(
-                RequestError(
-                    field: "quality",
-                    message: "missing; policy '\(policy.id)' offers \(policy.tiers.map(\.name).joined(separator: ", ")) and has no default_tier",
+                    field: "quality", message: "missing; policy '\(policy.id)' offers \(tierNames.joined(separator: ", ")) and has no default_tier",
                     code: "missing_field"))
         }
         if let allowed = policy.constraints.durations {
@@ -115,32 +127,32 @@ public struct Planner: Sendable {
         if policy.budget != nil, request.user == nil {
             errors.append(RequestError(field: "user", message: "missing; policy '\(policy.id)' has a per-user daily budget", code: "missing_field"))
         }
-        guard errors.isEmpty, let tierName else { return .failure(RequestErrors(errors)) }
-        return .success(tierName)
+        guard errors.isEmpty, let tierIndex else { return .failure(RequestErrors(errors)) }
+        return .success(tierIndex)
     }
 
     /// The first reason, in the documented order, that leaves the provider out.
     private func exclusion(
-        provider: ProviderDescriptor, tier: Tier, cost: Money, request: Request, policy: Policy, state: WorldState
+        provider: ProviderProfile, tier: Tier, cost: Money, request: Request, policy: Policy, state: WorldState
     ) -> (ExclusionReason, String)? {
-        let status = state.providers[provider.id]
+        let status = state.providers.isEmpty ? nil : state.providers[provider.id]
         if !provider.enabled { return (.disabled, "disabled in its descriptor (enabled: false)") }
         if let status, status.disabled { return (.disabled, "disabled in the world state\(status.reason.map { ": \($0)" } ?? "")") }
         if let status, !status.available { return (.unavailable, "unavailable in the world state\(status.reason.map { ": \($0)" } ?? "")") }
-        if let detail = CapabilityCheck.mismatch(provider: provider, tier: tier, request: request) { return (.capability, detail) }
+        if let detail = CapabilityCheck.mismatch(kind: provider.kind, capabilities: provider.capabilities, tier: tier, request: request) {
+            return (.capability, detail)
+        }
+        let currency = provider.pricing.currency
         if let cap = policy.limits.maxCostPerRequest, cost > cap {
-            return (
-                .costCap,
-                "estimated \(cost) \(provider.pricing.currency) exceeds the policy's max_cost_per_request of \(cap) \(provider.pricing.currency)"
-            )
+            return (.costCap, "estimated \(cost) \(currency) exceeds the policy's max_cost_per_request of \(cap) \(currency)")
         }
         if let budget = policy.budget, let user = request.user {
-            let spent = state.spentToday[user] ?? .zero
+            let spent = state.spentToday.isEmpty ? .zero : state.spentToday[user] ?? .zero
             let remaining = budget.dailyPerUser - spent
             if cost > remaining {
                 return (
                     .budget,
-                    "estimated \(cost) \(provider.pricing.currency) exceeds \(user)'s remaining daily budget of \(max(remaining, .zero)) \(provider.pricing.currency) (spent \(spent) of \(budget.dailyPerUser))"
+                    "estimated \(cost) \(currency) exceeds \(user)'s remaining daily budget of \(max(remaining, .zero)) \(currency) (spent \(spent) of \(budget.dailyPerUser))"
                 )
             }
         }
@@ -161,18 +173,13 @@ public struct Planner: Sendable {
         }
     }
 
-    private func worstCase(of entries: [PlanEntry], policy: Policy) -> WorstCase {
-        let profile = retryProfiles[policy.id] ?? RetryProfile(policy.onError)
-        var uncappedAttempts = 0
-        var uncappedTime: Duration = .zero
+    /// Attempts and cost in plan order, capped by `max_attempts`; time capped by the deadline.
+    private func worstCase(of entries: [PlanEntry], uncappedTime: Duration, policy: Policy, compiled: CompiledPolicy) -> WorstCase {
+        let attempts = 1 + compiled.retryProfile.maxRetries
+        let attemptCap = policy.limits.maxAttempts ?? .max
         var cappedAttempts = 0
         var cost = Money.zero
-        let attemptCap = policy.limits.maxAttempts ?? .max
         for entry in entries {
-            let attempts = 1 + profile.maxRetries
-            uncappedAttempts += attempts
-            let perAttempt = config.provider(entry.provider).map(Self.attemptTime) ?? ProviderLimits.defaultTimeout
-            uncappedTime += perAttempt * attempts + profile.maxRetryDelay
             let counted = min(attempts, attemptCap - cappedAttempts)
             if counted > 0 {
                 cappedAttempts += counted
@@ -181,7 +188,7 @@ public struct Planner: Sendable {
         }
         let wallTime = policy.limits.deadline.map { min($0, uncappedTime) } ?? uncappedTime
         return WorstCase(
-            attempts: cappedAttempts, uncappedAttempts: uncappedAttempts, wallTime: wallTime, uncappedWallTime: uncappedTime, cost: cost)
+            attempts: cappedAttempts, uncappedAttempts: attempts * entries.count, wallTime: wallTime, uncappedWallTime: uncappedTime, cost: cost)
     }
 
     /// How long one attempt can take: the job's poll timeout for async providers, else the call timeout.
@@ -212,23 +219,55 @@ public struct Planner: Sendable {
     }
 }
 
-/// The most one provider can be retried under a policy's error table (its own rows and the
-/// defaults), and the longest those retries can wait.
-struct RetryProfile: Sendable {
-    var maxRetries: Int
-    var maxRetryDelay: Duration
+/// What the planner precomputes for one policy. A class, so planning borrows it instead of
+/// copying the policy's many references for every request.
+private final class CompiledPolicy: Sendable {
+    struct Candidate: Sendable {
+        var provider: ProviderProfile
+        /// Position in `Policy.tiers`; nil for the request's tier.
+        var tier: Int?
+        var weight: Int
+    }
 
-    init(_ table: ErrorTable) {
-        var retries = 0
-        var delay: Duration = .zero
-        let overridden = Set(table.entries.map(\.key))
-        for entry in table.entries + ErrorTable.defaults.entries.filter({ !overridden.contains($0.key) }) {
-            if case .retry(let retry) = entry.action {
-                retries = max(retries, retry.attempts)
-                delay = max(delay, retry.worstCaseDelay)
+    let policy: Policy
+    let rules: RuleIndex
+    /// Per rule, its plan with names resolved.
+    let entries: [[Candidate]]
+    let retryProfile: RetryProfile
+    /// The providers' shared currency when the policy names none.
+    let currency: String?
+
+    init(_ policy: Policy, config: Config) {
+        self.policy = policy
+        rules = RuleIndex(policy.rules)
+        var profiles: [String: ProviderProfile] = [:]
+        for provider in config.providers where profiles[provider.id] == nil { profiles[provider.id] = ProviderProfile(provider) }
+        entries = policy.rules.map { rule in
+            rule.plan.compactMap { spec in
+                profiles[spec.provider].map { Candidate(provider: $0, tier: spec.tier.flatMap(policy.tierRank), weight: spec.weight) }
             }
         }
-        maxRetries = retries
-        maxRetryDelay = delay
+        retryProfile = RetryProfile(policy.onError)
+        currency = entries.lazy.flatMap { $0 }.first?.provider.pricing.currency
+    }
+}
+
+/// The parts of a descriptor the planner reads, behind one reference.
+private final class ProviderProfile: Sendable {
+    let id: String
+    let kind: MediaKind
+    let enabled: Bool
+    let pricing: Pricing
+    let capabilities: Capabilities
+    /// The longest one attempt at this provider can take.
+    let attemptTime: Duration
+
+    init(_ provider: ProviderDescriptor) {
+        id = provider.id
+        kind = provider.kind
+        enabled = provider.enabled
+        pricing = provider.pricing
+        capabilities = provider.capabilities
+        attemptTime = Planner.attemptTime(provider)
     }
 }

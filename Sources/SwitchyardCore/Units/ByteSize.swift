@@ -40,9 +40,3 @@ public struct ByteSize: Sendable, Hashable, Comparable, CustomStringConvertible 
         return "\(bytes)B"
     }
 }
-
-extension StringProtocol {
-    func trimmingSpaces() -> String {
-        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
-    }
-}
