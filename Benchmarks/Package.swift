@@ -1,0 +1,35 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Benchmarks live in their own package (as in swift-nio) so the main build and CI do not
+// compile them. Run: `swift package --package-path Benchmarks benchmark` or scripts/bench.
+let package = Package(
+    name: "switchyard-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "switchyard", path: "../"),
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .target(
+            name: "SyntheticConfig",
+            dependencies: [.product(name: "SwitchyardCore", package: "switchyard")],
+            path: "Sources/SyntheticConfig"
+        ),
+        .executableTarget(
+            name: "generate-synthetic-config",
+            dependencies: ["SyntheticConfig"],
+            path: "Sources/generate-synthetic-config"
+        ),
+        .executableTarget(
+            name: "PlannerBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SwitchyardCore", package: "switchyard"),
+                "SyntheticConfig",
+            ],
+            path: "Benchmarks/PlannerBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)
