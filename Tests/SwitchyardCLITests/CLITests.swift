@@ -39,7 +39,7 @@ import Testing
         let prefix = directory.url.appendingPathComponent("routes/talkingphoto.yaml").path
         #expect(
             lines.contains(
-                "\(prefix):26:9: error: unknown provider 'runwya' in the plan of rule 'default'; did you mean 'runway'?; known providers: nano-banana, runway, veo3"
+                "\(prefix):26:9: error: unknown provider 'runwya' in the plan of rule 'default'; did you mean 'runway'? (known providers: nano-banana, runway, veo3)"
             ))
         #expect(lines.contains { $0.hasPrefix("\(prefix):31:13: error: malformed duration \"15 mins\"") })
         #expect(lines.last == "2 errors in \(directory.url.path)")

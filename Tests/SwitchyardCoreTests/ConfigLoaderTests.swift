@@ -54,7 +54,7 @@ import Testing
         let result = load(policies: ["routes/demo.yaml": policyYAML(plan: "[alpah]")])
         #expect(
             result.rendered == [
-                "routes/demo.yaml:9:12: error: unknown provider 'alpah' in the plan of rule 'all'; did you mean 'alpha'?; known providers: alpha"
+                "routes/demo.yaml:9:12: error: unknown provider 'alpah' in the plan of rule 'all'; did you mean 'alpha'? (known providers: alpha)"
             ])
     }
 
@@ -119,7 +119,7 @@ import Testing
         #expect(result.rendered.count == 1)
         #expect(
             result.rendered.first?.hasPrefix(
-                "providers.d/alpha.yaml:9:42: error: unknown template variable 'duraton_s'; did you mean 'duration_s'?; available here:") == true)
+                "providers.d/alpha.yaml:9:42: error: unknown template variable 'duraton_s'; did you mean 'duration_s'? (available here:") == true)
         #expect(result.rendered.first?.hasSuffix("(in 'submit.body.seconds')") == true)
     }
 

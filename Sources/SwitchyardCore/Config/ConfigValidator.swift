@@ -47,7 +47,7 @@ struct ConfigValidator {
                         continue
                     }
                     diagnostics.error(
-                        "unknown provider '\(entry.provider)' in the plan of rule '\(rule.name)'\(Suggestion.hint(for: entry.provider, in: ids)); known providers: \(ids.joined(separator: ", "))",
+                        "unknown provider '\(entry.provider)' in the plan of rule '\(rule.name)'\(Suggestion.hint(for: entry.provider, in: ids)) (known providers: \(ids.joined(separator: ", ")))",
                         at: entry.location, code: "unknown-reference")
                     continue
                 }
@@ -86,7 +86,7 @@ struct ConfigValidator {
         for entry in policy.onError.entries {
             guard case .outcome(let name) = entry.key, !knownOutcomes.contains(name), let location = entry.location else { continue }
             diagnostics.error(
-                "unknown outcome '\(name)' in on_error\(Suggestion.hint(for: name, in: knownOutcomes)); keys are a status (429), a class (5xx), one of \(ErrorTable.builtInOutcomes.joined(separator: ", ")), or a code from a descriptor's code_map",
+                "unknown outcome '\(name)' in on_error\(Suggestion.hint(for: name, in: knownOutcomes)) (keys are a status (429), a class (5xx), one of \(ErrorTable.builtInOutcomes.joined(separator: ", ")), or a code from a descriptor's code_map)",
                 at: location, code: "unknown-outcome")
         }
     }

@@ -97,7 +97,7 @@ public struct Planner: Sendable {
                     RequestError(
                         field: "quality",
                         message:
-                            "unknown quality \"\(quality)\"\(Suggestion.hint(for: quality, in: tierNames)); policy '\(policy.id)' offers \(tierNames.joined(separator: ", "))",
+                            "unknown quality \"\(quality)\"\(Suggestion.hint(for: quality, in: tierNames)) (policy '\(policy.id)' offers \(tierNames.joined(separator: ", ")))",
                         code: "unknown_quality"))
             }
         } else if let name = policy.defaultTier {

@@ -22,7 +22,7 @@ extension Policy {
                         guard let code = node.rawString() else { return nil }
                         guard Linter.codes.contains(code) else {
                             node.error(
-                                "unknown lint finding '\(code)'\(Suggestion.hint(for: code, in: Linter.codes)); codes: \(Linter.codes.joined(separator: ", "))",
+                                "unknown lint finding '\(code)'\(Suggestion.hint(for: code, in: Linter.codes)) (codes: \(Linter.codes.joined(separator: ", ")))",
                                 code: "unknown-value")
                             return nil
                         }
@@ -40,7 +40,7 @@ extension Policy {
     private static func checkTier(_ name: String, _ tiers: [String], at node: ConfigNode) -> String? {
         guard tiers.contains(name) else {
             node.error(
-                "unknown tier '\(name)'\(Suggestion.hint(for: name, in: tiers)); the policy defines \(tiers.joined(separator: ", "))",
+                "unknown tier '\(name)'\(Suggestion.hint(for: name, in: tiers)) (the policy defines \(tiers.joined(separator: ", ")))",
                 code: "unknown-reference")
             return nil
         }
@@ -106,7 +106,7 @@ extension Policy {
                         guard let field = RequestField(parsing: entry.key) else {
                             let known = Array(RequestField.named.keys) + ["features.<name>", "metadata.<key>", "voice.speed"]
                             entry.keyNode.error(
-                                "unknown request field '\(entry.key)' in 'when'\(Suggestion.hint(for: entry.key, in: known)); fields: \(known.sorted().joined(separator: ", "))",
+                                "unknown request field '\(entry.key)' in 'when'\(Suggestion.hint(for: entry.key, in: known)) (fields: \(known.sorted().joined(separator: ", ")))",
                                 code: "unknown-key")
                             return nil
                         }

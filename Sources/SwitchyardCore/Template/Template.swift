@@ -97,7 +97,7 @@ public struct Template: Sendable, Hashable {
             let offset = TemplateParser.offset(ofPlaceholder: name, in: text) ?? 0
             throw TemplateError(
                 message:
-                    "unknown template variable '\(name)'\(Suggestion.hint(for: name, in: scope.names)); available here: \(scope.names.sorted().joined(separator: ", "))",
+                    "unknown template variable '\(name)'\(Suggestion.hint(for: name, in: scope.names)) (available here: \(scope.names.sorted().joined(separator: ", ")))",
                 offset: offset)
         }
         switch parts.count {
