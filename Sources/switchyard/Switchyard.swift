@@ -11,6 +11,7 @@ struct Switchyard: ParsableCommand {
         discussion: """
             Exit codes: 0 success, 1 invalid input or config, 2 usage error, 3 the request failed.
             """,
+        version: "0.1.0",
         subcommands: [ValidateCommand.self, LintCommand.self, PlanCommand.self])
 
     /// Runs the command, mapping usage errors to exit code 2 as the CLI contract says.

@@ -173,6 +173,20 @@ import Testing
         #expect(!warnings.description.contains("s3cret"))
     }
 
+    @Test func secretFilesAreCheckedThroughTheCaller() throws {
+        let yaml = descriptorYAML().replacingOccurrences(of: "secret: {env: ALPHA_KEY}", with: "secret: {file: secrets/alpha.key}")
+        let config = try #require(load(providers: ["providers.d/alpha.yaml": yaml], policies: ["routes/demo.yaml": policyYAML()]).config)
+        #expect(config.secrets.map(\.reference) == [.file("secrets/alpha.key")])
+        var asked: [String] = []
+        let warnings = config.missingSecrets(environment: [:]) { path in
+            asked.append(path)
+            return false
+        }
+        #expect(asked == ["secrets/alpha.key"])
+        #expect(warnings.map(\.message) == ["secret of provider 'alpha' is missing: file secrets/alpha.key cannot be read; calls to it will fail"])
+        #expect(config.missingSecrets(environment: [:], fileExists: { _ in true }).isEmpty)
+    }
+
     @Test func aSecretWrittenInlineIsRejected() {
         let yaml = descriptorYAML().replacingOccurrences(of: "secret: {env: ALPHA_KEY}", with: "secret: sk-live-123")
         let result = load(providers: ["providers.d/alpha.yaml": yaml], policies: ["routes/demo.yaml": policyYAML()])
