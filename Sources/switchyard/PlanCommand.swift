@@ -54,7 +54,7 @@ struct PlanCommand: ParsableCommand {
             return
         }
         let text = try readInput(request)
-        let outcome = plan(text: text, label: request, planner: planner, world: world, log: logWriter, draw: random.nextUnit())
+        let outcome = plan(text: text, planner: planner, world: world, log: logWriter, draw: random.nextUnit())
         switch outcome {
         case .failure(let errors):
             for error in errors.errors { Terminal.standardError.writeLine("\(request): error: \(error)") }
@@ -84,7 +84,7 @@ struct PlanCommand: ParsableCommand {
             lineNumber += 1
             if line.allSatisfy(\.isWhitespace) { continue }
             switch plan(
-                text: line, label: "\(request):\(lineNumber)", planner: planner, world: world, log: log, draw: random.nextUnit(),
+                text: line, planner: planner, world: world, log: log, draw: random.nextUnit(),
                 defaultID: "line-\(lineNumber)")
             {
             case .success(let plan):
@@ -102,7 +102,7 @@ struct PlanCommand: ParsableCommand {
     }
 
     private func plan(
-        text: String, label: String, planner: Planner, world: WorldState, log: DecisionLogWriter?, draw: Double, defaultID: String? = nil
+        text: String, planner: Planner, world: WorldState, log: DecisionLogWriter?, draw: Double, defaultID: String? = nil
     ) -> Result<Plan, RequestErrors> {
         let json: JSONValue
         do {

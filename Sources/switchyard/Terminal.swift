@@ -41,7 +41,4 @@ final class Terminal: @unchecked Sendable {
         standardOutput.flush()
         standardError.flush()
     }
-
-    /// True when stderr is a terminal, for human-only output such as colours.
-    static var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
 }

@@ -139,7 +139,7 @@ import Testing
     @Test func lintReportsFindingsAndStrictFails() throws {
         let output = try CLIRunner.run(["lint"])
         #expect(output.status == 0)
-        #expect(output.stderr.contains("routes/talkingphoto.yaml:22:18: warning: 'runway' can never serve tier premium in rule 'premium'"))
+        #expect(output.stderr.contains("routes/talkingphoto.yaml:22:18: warning: 'runway' can never serve rule 'premium': tier premium needs 60 fps"))
         #expect(((try json(output.stdout))["findings"] as? [Any])?.count == 1)
         #expect(try CLIRunner.run(["lint", "--strict"]).status == 1)
     }

@@ -291,3 +291,73 @@ import Testing
         #expect(result.rendered.contains { $0.contains("unknown key 'extra'") })
     }
 }
+
+/// Inputs from the review of the first version: each was a crash, a leak or silently accepted.
+@Suite struct HostileConfigTests {
+    @Test func hugeNumbersAreErrors() {
+        let result = load(policies: [
+            "routes/demo.yaml": policyYAML(
+                extra:
+                    "limits: {deadline: 9223372036854775807ms1ms, max_attempts: 99999999999999999999999, max_cost_per_request: 99999999999999999999}")
+        ])
+        #expect(result.rendered.contains { $0.contains("malformed duration") })
+        #expect(result.rendered.contains { $0.contains("'limits.max_attempts' is too large") })
+        #expect(result.rendered.contains { $0.contains("'limits.max_cost_per_request' is too large") })
+    }
+
+    @Test func zeroTimeoutsAreErrors() {
+        let result = load(policies: ["routes/demo.yaml": policyYAML(extra: "limits: {deadline: 0s}")])
+        #expect(result.rendered == ["routes/demo.yaml:10:20: error: 'limits.deadline' must be longer than 0"])
+    }
+
+    @Test func environmentValuesAreNotEchoed() {
+        let yaml = descriptorYAML().replacingOccurrences(of: "base_url: https://alpha.example.com", with: "base_url: ${env:ALPHA_KEY}")
+        let result = load(
+            providers: ["providers.d/alpha.yaml": yaml], policies: ["routes/demo.yaml": policyYAML()], environment: ["ALPHA_KEY": "sk-SECRET123"])
+        #expect(result.rendered.first?.contains("got \"${env:ALPHA_KEY}\" (after ${env:...} substitution)") == true)
+        #expect(result.rendered.allSatisfy { !$0.contains("sk-SECRET123") })
+        let pasted = descriptorYAML().replacingOccurrences(of: "secret: {env: ALPHA_KEY}", with: "secret: {env: sk-live-abc123}")
+        let second = load(providers: ["providers.d/alpha.yaml": pasted], policies: ["routes/demo.yaml": policyYAML()])
+        #expect(second.rendered.first?.contains("is this the secret itself?") == true)
+        #expect(second.rendered.allSatisfy { !$0.contains("sk-live-abc123") })
+    }
+
+    @Test func featureConditionsAreBooleans() throws {
+        let policy = policyYAML(plan: "[alpha]\n  - name: other\n    plan: [alpha]").replacingOccurrences(
+            of: "  - name: all\n", with: "  - name: all\n    when: {features.lip_sync: yes}\n")
+        let config = try #require(load(policies: ["routes/demo.yaml": policy]).config)
+        #expect(config.policies[0].rules[0].conditions[0].tests == [.eq(true)])
+        let wrong = load(policies: ["routes/demo.yaml": policy.replacingOccurrences(of: "yes}", with: "maybe}")])
+        #expect(wrong.rendered.first?.contains("expected true or false") == true)
+    }
+
+    @Test func rateTiersMustExist() {
+        let yaml = descriptorYAML().replacingOccurrences(
+            of: "pricing: {unit: per_output_second, price: 0.10, currency: INR}",
+            with: "pricing: {unit: per_output_second, price: 0.10, currency: INR, rates: [{when: {tier: premum}, price: 0.2}]}")
+        let result = load(providers: ["providers.d/alpha.yaml": yaml], policies: ["routes/demo.yaml": policyYAML()])
+        #expect(result.rendered.count == 1)
+        #expect(result.rendered.first?.contains("rate for unknown tier 'premum'") == true)
+    }
+
+    @Test func oneMistakeGivesOneError() {
+        let noAction = load(policies: ["routes/demo.yaml": policyYAML(extra: "on_error:\n  5xx: {attempts: 2, then: fail}")])
+        #expect(noAction.rendered == ["routes/demo.yaml:11:8: error: missing required key 'action' in 'on_error.5xx'"])
+        let badState = descriptorYAML().replacingOccurrences(of: "is: succeeded}", with: "is: succeded}")
+        let misspelt = load(providers: ["providers.d/alpha.yaml": badState], policies: ["routes/demo.yaml": policyYAML()])
+        #expect(misspelt.diagnostics.errors.filter { $0.location.file.hasPrefix("providers.d") }.count == 1)
+    }
+
+    @Test func weightWithoutWeightedStrategyIsAWarning() throws {
+        let result = load(policies: ["routes/demo.yaml": policyYAML(plan: "[{provider: alpha, weight: 3}]")])
+        #expect(result.config != nil)
+        #expect(result.diagnostics.warnings.map(\.message) == ["'weight' has no effect unless the rule's strategy is weighted"])
+    }
+
+    @Test func theWholeDocumentMustBeAMapping() {
+        #expect(
+            load(policies: ["routes/demo.yaml": "- a\n- b\n"]).rendered == [
+                "routes/demo.yaml:1:1: error: expected a mapping for the document, got a list"
+            ])
+    }
+}

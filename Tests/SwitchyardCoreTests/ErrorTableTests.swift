@@ -50,7 +50,10 @@ import Testing
         #expect(empty.resolve(status: nil, outcomes: ["timeout"])?.action == .fallback)
         #expect(empty.resolve(status: nil, outcomes: ["connection"])?.action == .fallback)
         #expect(empty.resolve(status: nil, outcomes: ["job_failed"])?.action == .fallback)
-        #expect(empty.resolve(status: nil, outcomes: ["content_policy"])?.location == nil)
+        let contentPolicy = empty.resolve(status: nil, outcomes: ["content_policy"])
+        #expect(contentPolicy != nil && contentPolicy?.location == nil)
+        // A 429 is a rate limit even when no descriptor maps it.
+        #expect(empty.resolve(status: 429, outcomes: [])?.action == .retry(RetryAction(attempts: 1, delay: .retryAfter, then: .fallback)))
         if case .fail(let fail)? = empty.resolve(status: 404, outcomes: [])?.action {
             #expect(fail.code == "request_rejected")
         } else {
@@ -61,5 +64,8 @@ import Testing
     @Test func retryDelaysAreBounded() {
         let retry = RetryAction(attempts: 4, delay: .exponential, interval: .seconds(1), factor: 2, jitter: 0, maxDelay: .seconds(5), then: .fallback)
         #expect(retry.worstCaseDelay == .seconds(1 + 2 + 4 + 5))
+        // Many attempts stop growing at the cap instead of overflowing.
+        let many = RetryAction(attempts: 100, delay: .exponential, interval: .seconds(1), factor: 10, maxDelay: .seconds(60), then: .fallback)
+        #expect(many.worstCaseDelay <= .seconds(100 * 60))
     }
 }

@@ -26,7 +26,7 @@ import Testing
         let findings = Linter(config: try shippedConfig()).lint().map(\.description)
         #expect(
             findings == [
-                "routes/talkingphoto.yaml:22:18: warning: 'runway' can never serve tier premium in rule 'premium': the tier needs 60 fps; its maximum is 30 fps [unsatisfiable-entry]"
+                "routes/talkingphoto.yaml:22:18: warning: 'runway' can never serve rule 'premium': tier premium needs 60 fps; its maximum is 30 fps [unsatisfiable-entry]"
             ])
     }
 

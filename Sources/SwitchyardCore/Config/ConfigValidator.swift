@@ -10,6 +10,7 @@ struct ConfigValidator {
         checkUniqueIDs()
         let knownOutcomes = Set(ErrorTable.builtInOutcomes).union(
             config.providers.flatMap(\.declaredOutcomes))
+        checkRateTiers()
         for policy in config.policies {
             checkPlanReferences(policy)
             checkCurrency(policy)
@@ -32,6 +33,21 @@ struct ConfigValidator {
                 diagnostics.error("duplicate policy id '\(policy.id)' (first defined at \(first))", at: policy.location, code: "duplicate")
             } else {
                 policies[policy.id] = policy.location
+            }
+        }
+    }
+
+    /// A rate for a tier must name a tier of some policy that plans the provider.
+    private func checkRateTiers() {
+        for provider in config.providers {
+            let policies = config.policies.filter { $0.rules.contains { $0.plan.contains { $0.provider == provider.id } } }
+            guard !policies.isEmpty else { continue }
+            let tiers = Set(policies.flatMap { $0.tiers.map(\.name) })
+            for rate in provider.pricing.rates {
+                guard let tier = rate.tier, !tiers.contains(tier) else { continue }
+                diagnostics.error(
+                    "rate for unknown tier '\(tier)'\(Suggestion.hint(for: tier, in: tiers)) (the policies that plan '\(provider.id)' define \(tiers.sorted().joined(separator: ", ")))",
+                    at: rate.location, code: "unknown-reference")
             }
         }
     }

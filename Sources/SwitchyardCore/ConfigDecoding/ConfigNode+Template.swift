@@ -64,7 +64,8 @@ extension ConfigNode {
     /// Reports a template error at the placeholder's column when the scalar sits on one line.
     private func report(_ templateError: TemplateError, in text: String) {
         var at = location
-        if case .scalar(let scalar) = node, let offset = templateError.offset, !text.contains("\n"),
+        // After `${env:...}` substitution the offset no longer matches the file; stay at the value's start.
+        if case .scalar(let scalar) = node, scalar.string == text, let offset = templateError.offset, !text.contains("\n"),
             [.plain, .singleQuoted, .doubleQuoted].contains(scalar.style)
         {
             at.column += offset + (scalar.style == .plain ? 0 : 1)

@@ -40,7 +40,7 @@ struct ConfigNode {
     var path: String { trail?.rendered ?? "" }
 
     /// `'field'` for messages, naming the full key path.
-    var name: String { "'\(path)'" }
+    var name: String { path.isEmpty ? "the document" : "'\(path)'" }
 
     /// A short description of what the node is, for "expected X, got Y" messages.
     var kindDescription: String {
@@ -161,7 +161,11 @@ struct ConfigNode {
 
     func int(min: Int? = nil, max: Int? = nil) -> Int? {
         guard isPlainScalar, let text = scalarText, let value = Int(text) else {
-            error("expected an integer for \(name), got \(kindDescription)", code: "wrong-type")
+            if isPlainScalar, let text = scalarText, !text.isEmpty, text.drop(while: { $0 == "-" }).allSatisfy(\.isASCIIDigit) {
+                error("\(name) is too large: \(text)", code: "out-of-range")
+            } else {
+                error("expected an integer for \(name), got \(kindDescription)", code: "wrong-type")
+            }
             return nil
         }
         if let min, value < min {
@@ -193,6 +197,12 @@ struct ConfigNode {
 
     /// An exact, non-negative amount of money.
     func money() -> Money? {
+        if isPlainScalar, let text = scalarText, let whole = text.split(separator: ".").first, whole.count > 12,
+            whole.drop(while: { $0 == "-" }).allSatisfy(\.isASCIIDigit)
+        {
+            error("\(name) is too large: \(text)", code: "out-of-range")
+            return nil
+        }
         guard isPlainScalar, let text = scalarText, let value = Money(decimal: text) else {
             error("expected an amount such as 0.15 (at most 6 decimals) for \(name), got \(kindDescription)", code: "wrong-type")
             return nil
@@ -204,21 +214,37 @@ struct ConfigNode {
         return value
     }
 
+    /// The longest duration a config may give: a year. Longer is a typo.
+    static let maxDuration: Duration = .seconds(365 * 86_400)
+
     /// A duration written with a unit: `300s`, `5m`, `1h`, `250ms`.
-    func duration() -> Duration? {
+    /// - Parameter positive: reject `0s`, for timeouts, deadlines and intervals.
+    func duration(positive: Bool = false) -> Duration? {
         guard let text = rawString() else { return nil }
         guard let value = TimeSpan.parse(text) else {
             error("malformed duration \"\(text)\" for \(name); write a number with a unit: 300s, 5m, 1h, 250ms", code: "malformed-duration")
+            return nil
+        }
+        guard value <= Self.maxDuration else {
+            error("\(name) must be at most a year, got \(text)", code: "out-of-range")
+            return nil
+        }
+        if positive, value == .zero {
+            error("\(name) must be longer than 0", code: "out-of-range")
             return nil
         }
         return value
     }
 
     /// A byte size written with a unit: `16MB` (10^6), `5MiB` (2^20), `512kB`.
-    func byteSize() -> ByteSize? {
+    func byteSize(positive: Bool = false) -> ByteSize? {
         guard let text = rawString() else { return nil }
         guard let value = ByteSize(parsing: text) else {
             error("malformed byte size \"\(text)\" for \(name); write a number with a unit: 16MB, 5MiB, 512kB, 1024B", code: "malformed-size")
+            return nil
+        }
+        if positive, value.bytes == 0 {
+            error("\(name) must be more than 0 bytes", code: "out-of-range")
             return nil
         }
         return value

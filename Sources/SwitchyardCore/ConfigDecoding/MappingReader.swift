@@ -68,6 +68,12 @@ final class MappingReader {
         asked += entries.map(\.key).filter { $0.hasPrefix("x-") }
     }
 
+    /// Stops reporting unknown keys: once the key that gives the others meaning is bad,
+    /// they would only add noise.
+    func abandon() {
+        consumedAll = true
+    }
+
     /// True when the mapping has the key, without reading it.
     func has(_ key: String) -> Bool {
         entries.contains { $0.key == key }

@@ -13,10 +13,4 @@ final class DiagnosticCollector {
     func warning(_ message: String, at location: SourceLocation, code: String) {
         diagnostics.append(Diagnostic(.warning, at: location, message, code: code))
     }
-
-    func append(_ other: [Diagnostic]) {
-        diagnostics.append(contentsOf: other)
-    }
-
-    var hasErrors: Bool { diagnostics.hasErrors }
 }

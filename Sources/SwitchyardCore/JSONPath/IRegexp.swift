@@ -1,5 +1,3 @@
-import Synchronization
-
 /// An I-Regexp (RFC 9485), translated to a Swift `Regex` once, for `match()` and `search()`.
 ///
 /// The translation spells out I-Regexp's semantics where Swift's defaults differ: matching runs on
@@ -37,24 +35,6 @@ struct IRegexp: @unchecked Sendable {
     /// Whether some substring of `string` matches, as `search()` requires.
     func matchesSubstring(_ string: String) -> Bool {
         (try? regex.firstMatch(in: string)) != nil
-    }
-
-    private static let cache = Mutex<[String: IRegexp?]>([:])
-    private static let cacheLimit = 256
-
-    /// Compiles a pattern that came from the document, reusing earlier compilations.
-    ///
-    /// Patterns computed at evaluation time usually come from a handful of document values, so a
-    /// small cache removes nearly all repeated `Regex` construction.
-    static func cached(_ pattern: String) -> IRegexp? {
-        if let hit = cache.withLock({ $0[pattern] }) { return hit }
-        let compiled = IRegexp(pattern)
-        cache.withLock { entries in
-            // Wholesale eviction keeps this simple; the limit only guards against unbounded growth.
-            if entries.count >= cacheLimit { entries.removeAll(keepingCapacity: true) }
-            entries[pattern] = compiled
-        }
-        return compiled
     }
 }
 

@@ -193,7 +193,8 @@ extension JSONPathEvaluator {
             return regex
         case .dynamic(let operand):
             guard case .string(let pattern)? = value(of: operand, current: current) else { return nil }
-            return IRegexp.cached(pattern)
+            // Patterns taken from the document are compiled per evaluation; the core keeps no cache.
+            return IRegexp(pattern)
         }
     }
 }

@@ -112,7 +112,7 @@ indirect enum ValueOperand: Sendable {
 enum RegexOperand: Sendable {
     /// A literal pattern, compiled when the query was; nil when it is not a valid I-Regexp.
     case compiled(IRegexp?)
-    /// A pattern computed per node, compiled (and cached) during evaluation.
+    /// A pattern computed per node, compiled during evaluation.
     case dynamic(ValueOperand)
 }
 

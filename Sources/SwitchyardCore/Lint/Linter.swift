@@ -103,26 +103,14 @@ public struct Linter: Sendable {
                 }
                 let tiers = entry.tier.flatMap { policy.tier(named: $0) }.map { [$0] } ?? reachable
                 for tier in tiers {
-                    if let problem = tierMismatch(provider, tier) {
+                    if let problem = CapabilityCheck.tierMismatch(capabilities: capabilities, tier: tier) {
                         findings.append(
-                            warning(
-                                "'\(provider.id)' can never serve tier \(tier.name) in rule '\(rule.name)': \(problem)", at: entry.location,
-                                "unsatisfiable-entry"))
+                            warning("'\(provider.id)' can never serve rule '\(rule.name)': \(problem)", at: entry.location, "unsatisfiable-entry"))
                     }
                 }
             }
         }
         return findings
-    }
-
-    private func tierMismatch(_ provider: ProviderDescriptor, _ tier: Tier) -> String? {
-        if let resolutions = provider.capabilities.resolutions, let wanted = tier.resolution, !resolutions.contains(wanted) {
-            return "the tier needs \(wanted); it offers \(resolutions.map(\.description).joined(separator: ", "))"
-        }
-        if let maxFPS = provider.capabilities.maxFPS, let fps = tier.fps, fps > maxFPS {
-            return "the tier needs \(fps) fps; its maximum is \(maxFPS) fps"
-        }
-        return nil
     }
 
     private func defaultActions(_ policy: Policy) -> [Diagnostic] {
@@ -157,28 +145,23 @@ public struct Linter: Sendable {
     private func worstCases(_ policy: Policy) -> [Diagnostic] {
         let profile = RetryProfile(policy.onError)
         let perProvider = 1 + profile.maxRetries
-        let longest = policy.constraints.durations?.maximum ?? 0
-        var worst: (attempts: Int, time: Duration, cost: Money) = (0, .zero, .zero)
+        var worst: (attempts: Int, time: Duration, cost: Money, seconds: Int) = (0, .zero, .zero, 0)
         for (index, rule) in policy.rules.enumerated() {
             let reachable = reachableTiers(policy, ruleIndex: index)
             let providers = rule.plan.compactMap { entry in config.provider(entry.provider).map { (entry, $0) } }
-            let attempts = providers.count * perProvider
-            let time = providers.reduce(Duration.zero) { $0 + Planner.attemptTime($1.1) * perProvider + profile.maxRetryDelay }
-            // Charge the dearest attempts first: the bound holds whatever order failures come in.
-            let costs = providers.map { entry, provider in
-                (entry.tier.flatMap { policy.tier(named: $0) }.map { [$0] } ?? reachable).map {
-                    provider.pricing.cost(seconds: longest, tier: $0.name, resolution: $0.resolution)
-                }.max() ?? .zero
+            // The longest output the policy allows, else the longest any of these providers makes.
+            let seconds = policy.constraints.durations?.maximum ?? providers.compactMap { $0.1.capabilities.durations?.maximum }.max() ?? 0
+            let bounds = providers.map { entry, provider in
+                let tiers = entry.tier.flatMap { policy.tier(named: $0) }.map { [$0] } ?? reachable
+                let dearest = tiers.map { provider.pricing.cost(seconds: seconds, tier: $0.name, resolution: $0.resolution) }.max() ?? .zero
+                return (attemptTime: Planner.attemptTime(provider), cost: dearest)
             }
-            let cap = min(attempts, policy.limits.maxAttempts ?? attempts)
-            var remaining = cap
-            var cost = Money.zero
-            for price in costs.sorted(by: >) where remaining > 0 {
-                let counted = min(perProvider, remaining)
-                cost += price.times(counted)
-                remaining -= counted
-            }
-            worst = (max(attempts, worst.attempts), max(time, worst.time), max(cost, worst.cost))
+            // Dearest first: the cost bound holds whatever order failures come in.
+            let estimate = WorstCase.estimate(bounds.sorted { $0.cost > $1.cost }, retries: profile, limits: policy.limits)
+            worst = (
+                max(estimate.uncappedAttempts, worst.attempts), max(estimate.uncappedWallTime, worst.time), max(estimate.cost, worst.cost),
+                max(seconds, worst.seconds)
+            )
         }
         guard !policy.rules.isEmpty else { return [] }
         var findings: [Diagnostic] = []
@@ -201,7 +184,7 @@ public struct Linter: Sendable {
         if let cap = policy.limits.maxCostPerRequest, worst.cost > cap {
             findings.append(
                 warning(
-                    "if every attempt were charged, a \(longest) s request could cost \(worst.cost); max_cost_per_request is \(cap)", at: at,
+                    "if every attempt were charged, a \(worst.seconds) s request could cost \(worst.cost); max_cost_per_request is \(cap)", at: at,
                     "worst-case-cost"))
         }
         return findings

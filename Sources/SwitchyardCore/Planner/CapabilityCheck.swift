@@ -10,12 +10,7 @@ enum CapabilityCheck {
         if let ratios = capabilities.aspectRatios, let ratio = request.aspectRatio, !ratios.contains(ratio) {
             return "aspect ratio \(ratio) is not among its \(ratios.map(\.description).joined(separator: ", "))"
         }
-        if let resolutions = capabilities.resolutions, let wanted = tier.resolution, !resolutions.contains(wanted) {
-            return "tier \(tier.name) needs \(wanted); it offers \(resolutions.map(\.description).joined(separator: ", "))"
-        }
-        if let maxFPS = capabilities.maxFPS, let fps = tier.fps, fps > maxFPS {
-            return "tier \(tier.name) needs \(fps) fps; its maximum is \(maxFPS) fps"
-        }
+        if let mismatch = tierMismatch(capabilities: capabilities, tier: tier) { return mismatch }
         if let limit = capabilities.maxInputBytes, let bytes = request.image?.bytes, bytes > limit.bytes {
             return "the image is \(ByteSize(bytes: bytes)); it accepts up to \(limit)"
         }
@@ -23,6 +18,17 @@ enum CapabilityCheck {
         if request.features.contains(where: { $0.value && !capabilities.features.contains($0.key) }) {
             let missing = request.requiredFeatures.filter { !capabilities.features.contains($0) }
             return "feature\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") not supported"
+        }
+        return nil
+    }
+
+    /// Whether the provider can make the tier's output at all, whatever the request.
+    static func tierMismatch(capabilities: Capabilities, tier: Tier) -> String? {
+        if let resolutions = capabilities.resolutions, let wanted = tier.resolution, !resolutions.contains(wanted) {
+            return "tier \(tier.name) needs \(wanted); it offers \(resolutions.map(\.description).joined(separator: ", "))"
+        }
+        if let maxFPS = capabilities.maxFPS, let fps = tier.fps, fps > maxFPS {
+            return "tier \(tier.name) needs \(fps) fps; its maximum is \(maxFPS) fps"
         }
         return nil
     }

@@ -27,6 +27,7 @@ extension PlanEntry {
             "estimated_cost": estimatedCost.json,
             "currency": .string(currency),
             "downgrade": .bool(downgrade),
+            "attempt_timeout_s": .double(attemptTimeout.secondsValue),
         ]
     }
 }

@@ -22,6 +22,8 @@ public struct PlanEntry: Sendable, Hashable {
     public var currency: String
     /// True when the tier is below the one the request asked for.
     public var downgrade: Bool
+    /// The longest one attempt can take: the job's poll timeout, or the call timeout.
+    public var attemptTimeout: Duration
 }
 
 /// The output the provider is asked for, from the tier and the request.

@@ -49,11 +49,18 @@ public struct Planner: Sendable {
         let strategy = policy.rules[ruleIndex].strategy
         let candidates = compiled.entries[ruleIndex]
 
+        // Without a duration a per-second price cannot be estimated, so caps and budgets could not hold.
+        if request.durationSeconds == nil, let perSecond = candidates.first(where: { $0.provider.pricing.unit == .perOutputSecond }) {
+            return .failure(
+                RequestErrors([
+                    RequestError(
+                        field: "duration_s", message: "missing; provider '\(perSecond.provider.id)' prices per output second", code: "missing_field")
+                ]))
+        }
         var entries: [PlanEntry] = []
         entries.reserveCapacity(candidates.count)
         var weights: [Int] = []
         var excluded: [Exclusion] = []
-        var uncappedTime: Duration = .zero
         for candidate in candidates {
             let entryTier = candidate.tier ?? tierIndex
             let tier = policy.tiers[entryTier]
@@ -69,12 +76,13 @@ public struct Planner: Sendable {
                     params: OutputParameters(
                         resolution: tier.resolution, bitrateKbps: tier.bitrateKbps, fps: tier.fps, aspectRatio: request.aspectRatio,
                         durationSeconds: request.durationSeconds),
-                    estimatedCost: cost, currency: provider.pricing.currency, downgrade: entryTier < tierIndex))
+                    estimatedCost: cost, currency: provider.pricing.currency, downgrade: entryTier < tierIndex,
+                    attemptTimeout: provider.attemptTime))
             if strategy == .weighted { weights.append(candidate.weight) }
-            uncappedTime += provider.attemptTime * (1 + compiled.retryProfile.maxRetries) + compiled.retryProfile.maxRetryDelay
         }
         order(&entries, weights: weights, by: strategy, draw: draw)
-        let worst = worstCase(of: entries, uncappedTime: uncappedTime, policy: policy, compiled: compiled)
+        let worst = WorstCase.estimate(
+            entries.lazy.map { (attemptTime: $0.attemptTimeout, cost: $0.estimatedCost) }, retries: compiled.retryProfile, limits: policy.limits)
         return .success(
             Plan(
                 requestID: request.id, policy: policy.id, rule: policy.rules[ruleIndex].name, tier: tierName, strategy: strategy, entries: entries,
@@ -171,24 +179,6 @@ public struct Planner: Sendable {
         case .weighted:
             entries = WeightedOrder.permute(entries, weights: weights, draw: draw)
         }
-    }
-
-    /// Attempts and cost in plan order, capped by `max_attempts`; time capped by the deadline.
-    private func worstCase(of entries: [PlanEntry], uncappedTime: Duration, policy: Policy, compiled: CompiledPolicy) -> WorstCase {
-        let attempts = 1 + compiled.retryProfile.maxRetries
-        let attemptCap = policy.limits.maxAttempts ?? .max
-        var cappedAttempts = 0
-        var cost = Money.zero
-        for entry in entries {
-            let counted = min(attempts, attemptCap - cappedAttempts)
-            if counted > 0 {
-                cappedAttempts += counted
-                cost += entry.estimatedCost.times(counted)
-            }
-        }
-        let wallTime = policy.limits.deadline.map { min($0, uncappedTime) } ?? uncappedTime
-        return WorstCase(
-            attempts: cappedAttempts, uncappedAttempts: attempts * entries.count, wallTime: wallTime, uncappedWallTime: uncappedTime, cost: cost)
     }
 
     /// How long one attempt can take: the job's poll timeout for async providers, else the call timeout.

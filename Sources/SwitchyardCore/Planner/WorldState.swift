@@ -28,48 +28,62 @@ public struct WorldState: Sendable, Hashable {
     public static let empty = WorldState()
 
     /// Decodes `{"providers": {"veo3": {"available": false}}, "budgets": {"user_123": {"spent_today": 98.0}}}`.
-    /// Provider ids are checked against `knownProviders`, so a typo is an error, not a no-op.
+    /// Strict, like the config: provider ids are checked against `knownProviders`, and unknown
+    /// keys and wrong types are errors, so a typo is never a silent no-op.
     public static func decode(_ json: JSONValue, knownProviders: [String]) -> Result<WorldState, RequestErrors> {
         var errors: [RequestError] = []
         func fail(_ field: String, _ message: String) {
             errors.append(RequestError(field: field, message: message, code: "invalid_state"))
         }
-        guard let object = json.objectValue else {
+        func object(_ value: JSONValue?, _ field: String, example: String) -> JSONObject? {
+            guard let value, !value.isNull else { return nil }
+            guard let members = value.objectValue else {
+                fail(field, "expected an object such as \(example), got \(value.typeName)")
+                return nil
+            }
+            return members
+        }
+        guard let root = json.objectValue else {
             return .failure(RequestErrors([RequestError(field: "", message: "the state must be a JSON object", code: "invalid_state")]))
         }
-        for key in object.keys where !["providers", "budgets"].contains(key) {
+        for key in root.keys where !["providers", "budgets"].contains(key) {
             fail(key, "unknown field\(Suggestion.hint(for: key, in: ["providers", "budgets"]))")
         }
         var state = WorldState()
-        for (id, value) in object["providers"]?.objectValue ?? [:] {
+        for (id, value) in object(root["providers"], "providers", example: #"{"veo3": {"available": false}}"#) ?? [:] {
             guard knownProviders.contains(id) else {
                 fail("providers.\(id)", "unknown provider\(Suggestion.hint(for: id, in: knownProviders))")
                 continue
             }
-            guard let fields = value.objectValue else {
-                fail("providers.\(id)", "expected an object such as {\"available\": false}")
-                continue
-            }
+            guard let fields = object(value, "providers.\(id)", example: #"{"available": false}"#) else { continue }
             var status = ProviderStatus()
             for (key, field) in fields {
-                switch key {
-                case "available", "disabled":
-                    guard let flag = field.boolValue else {
-                        fail("providers.\(id).\(key)", "expected true or false")
-                        continue
-                    }
-                    if key == "available" { status.available = flag } else { status.disabled = flag }
-                case "reason":
-                    status.reason = field.stringValue
-                default:
-                    fail("providers.\(id).\(key)", "unknown field\(Suggestion.hint(for: key, in: ["available", "disabled", "reason"]))")
+                switch (key, field) {
+                case ("available", .bool(let flag)): status.available = flag
+                case ("disabled", .bool(let flag)): status.disabled = flag
+                case ("reason", .string(let text)): status.reason = text
+                case ("available", _), ("disabled", _): fail("providers.\(id).\(key)", "expected true or false, got \(field.typeName)")
+                case ("reason", _): fail("providers.\(id).reason", "expected a string, got \(field.typeName)")
+                default: fail("providers.\(id).\(key)", "unknown field\(Suggestion.hint(for: key, in: ["available", "disabled", "reason"]))")
                 }
             }
             state.providers[id] = status
         }
-        for (user, value) in object["budgets"]?.objectValue ?? [:] {
-            guard let spent = value["spent_today"]?.doubleValue, let money = Money(spent), money >= .zero else {
-                fail("budgets.\(user).spent_today", "expected a non-negative amount")
+        for (user, value) in object(root["budgets"], "budgets", example: #"{"user_123": {"spent_today": 98.0}}"#) ?? [:] {
+            guard let fields = object(value, "budgets.\(user)", example: #"{"spent_today": 98.0}"#) else { continue }
+            for key in fields.keys where key != "spent_today" {
+                fail("budgets.\(user).\(key)", "unknown field\(Suggestion.hint(for: key, in: ["spent_today"]))")
+            }
+            guard let spent = fields["spent_today"] else {
+                fail("budgets.\(user).spent_today", "missing")
+                continue
+            }
+            guard let amount = spent.doubleValue, amount >= 0 else {
+                fail("budgets.\(user).spent_today", "expected a non-negative amount, got \(spent.jsonString())")
+                continue
+            }
+            guard let money = Money(amount) else {
+                fail("budgets.\(user).spent_today", "\(spent.jsonString()) has more than 6 decimal places or is too large")
                 continue
             }
             state.spentToday[user] = money

@@ -40,6 +40,9 @@ public struct ErrorTable: Sendable, Hashable {
     ///   - status: the HTTP status, when the outcome came with one.
     ///   - outcomes: outcome names, most specific first (mapped provider codes, then built-in).
     public func resolve(status: Int?, outcomes: [String]) -> Entry? {
+        var outcomes = outcomes
+        // A 429 is a rate limit whether or not the descriptor says so.
+        if status == 429, !outcomes.contains("rate_limited") { outcomes.append("rate_limited") }
         for table in [self, Self.defaults] {
             if let entry = table.lookup(status: status, outcomes: outcomes) { return entry }
         }
@@ -129,7 +132,8 @@ public struct RetryAction: Sendable, Hashable {
             case .fixed: total += min(interval * (1 + jitter), maxDelay)
             case .exponential:
                 total += min(next * (1 + jitter), maxDelay)
-                next = next * factor
+                // Stop growing at the cap, so many attempts cannot overflow.
+                next = min(next * factor, maxDelay)
             }
         }
         return total

@@ -37,8 +37,9 @@ extension Policy {
         } ?? nil
     }
 
+    /// With no tiers decoded (their own error is reported), references are not checked again.
     private static func checkTier(_ name: String, _ tiers: [String], at node: ConfigNode) -> String? {
-        guard tiers.contains(name) else {
+        guard tiers.isEmpty || tiers.contains(name) else {
             node.error(
                 "unknown tier '\(name)'\(Suggestion.hint(for: name, in: tiers)) (the policy defines \(tiers.joined(separator: ", ")))",
                 code: "unknown-reference")
@@ -114,7 +115,13 @@ extension Policy {
                     }
                 } ?? []
             let strategy = m["strategy"]?.oneOf(Strategy.self) ?? .ordered
-            let plan = m.required("plan")?.sequence()?.compactMap { decodePlanEntry($0, tierNames: tierNames) } ?? []
+            let planNodes = m.required("plan")?.sequence() ?? []
+            let plan = planNodes.compactMap { decodePlanEntry($0, tierNames: tierNames) }
+            if strategy != .weighted {
+                for entryNode in planNodes where entryNode.hasKey("weight") {
+                    entryNode.warning("'weight' has no effect unless the rule's strategy is weighted", code: "no-effect")
+                }
+            }
             if plan.isEmpty, let planNode = m["plan"], planNode.isSequence {
                 planNode.error("the plan of rule '\(name)' is empty; list at least one provider", code: "empty-plan")
             }
@@ -154,6 +161,8 @@ extension Policy {
                 return tierNames.isEmpty || checkTier(name, tierNames, at: node) != nil ? .string(name) : nil
             case .kind:
                 return node.oneOf(MediaKind.self).map { .string($0.rawValue) }
+            case .feature, .hasImage:
+                return node.bool().map(JSONValue.bool)
             case .durationSeconds, .imageBytes:
                 guard json.doubleValue != nil else {
                     node.error("expected a number for \(node.name), got \(node.kindDescription)", code: "wrong-type")
@@ -204,7 +213,7 @@ extension Policy {
         node.mapping { m in
             PolicyLimits(
                 maxCostPerRequest: m["max_cost_per_request"]?.money(), maxAttempts: m["max_attempts"]?.int(min: 1, max: 1000),
-                deadline: m["deadline"]?.duration(), location: node.location)
+                deadline: m["deadline"]?.duration(positive: true), location: node.location)
         }
     }
 
@@ -259,7 +268,10 @@ extension Policy {
             }
         }
         return node.mapping { m -> ErrorAction? in
-            guard let action = m.required("action")?.oneOf(ActionName.self) else { return nil }
+            guard let action = m.required("action")?.oneOf(ActionName.self) else {
+                m.abandon()
+                return nil
+            }
             switch action {
             case .fallback:
                 return .fallback
@@ -275,8 +287,11 @@ extension Policy {
                     }
                 let interval = m["interval"]?.duration() ?? .seconds(1)
                 let factor = m["factor"]?.double(min: 1, max: 10) ?? 2
+                if delay != .exponential, let factorNode = m["factor"] {
+                    factorNode.warning("'factor' has no effect unless delay is exponential", code: "no-effect")
+                }
                 let jitter = m["jitter"]?.double(min: 0, max: 1) ?? 0
-                let maxDelay = m["max_delay"]?.duration() ?? .seconds(60)
+                let maxDelay = m["max_delay"]?.duration(positive: true) ?? .seconds(60)
                 let thenName = m["then"]?.oneOf(ThenName.self) ?? .fallback
                 let then: RetryAction.Then
                 switch thenName {
@@ -294,7 +309,7 @@ extension Policy {
     private static func decodeFail(_ m: MappingReader, key: OutcomeKey) -> FailAction? {
         guard let message = m.required("message")?.string() else { return nil }
         if message.isEmpty, let node = m["message"] { node.error("the user-facing 'message' must not be empty", code: "empty") }
-        let code = m["code"]?.outcomeName() ?? defaultFailCode(for: key)
+        let code = m["code"]?.snakeCase(what: "failure codes") ?? defaultFailCode(for: key)
         return FailAction(message: message, code: code)
     }
 

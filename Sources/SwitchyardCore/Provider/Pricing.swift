@@ -17,6 +17,7 @@ public struct Pricing: Sendable, Hashable {
         public var tier: String?
         public var resolution: Resolution?
         public var price: Money
+        public var location: SourceLocation
     }
 
     /// The unit price for a tier and resolution.

@@ -24,7 +24,7 @@ extension ProviderDescriptor {
             let pricing = m.required("pricing").flatMap(decodePricing)
             let limits = m["limits"].flatMap(decodeLimits) ?? ProviderLimits()
 
-            if let submit, submit.mode == .async, poll == nil, let submitNode = m["submit"] {
+            if let submit, submit.mode == .async, !m.has("poll"), let submitNode = m["submit"] {
                 submitNode.error("an async submit needs a 'poll' section (or set mode: sync)", code: "missing-key")
             }
             validateMappings(mappings, capabilities: capabilities, in: root)
@@ -41,7 +41,10 @@ extension ProviderDescriptor {
     private static func decodeBaseURL(_ node: ConfigNode) -> String? {
         guard let url = node.string() else { return nil }
         guard url.hasPrefix("http://") || url.hasPrefix("https://"), url.count > "https://".count else {
-            node.error("'base_url' must be an http:// or https:// URL, got \"\(url)\"")
+            // Quote what was written, not what the environment made of it: that may be a secret.
+            node.error(
+                "'base_url' must be an http:// or https:// URL, got \"\(node.scalarText ?? "")\"\(url == node.scalarText ? "" : " (after ${env:...} substitution)")"
+            )
             return nil
         }
         return url.hasSuffix("/") ? String(url.dropLast()) : url
@@ -98,7 +101,8 @@ extension ProviderDescriptor {
             case (let env?, nil):
                 guard let name = env.rawString() else { return nil }
                 guard EnvironmentInterpolation.isVariableName(name) else {
-                    env.error("invalid environment variable name \"\(name)\"")
+                    // Not echoed: a key pasted here by mistake must not reach a log.
+                    env.error("'env' must name an environment variable (letters, digits, '_'); is this the secret itself?")
                     return nil
                 }
                 return .environment(name)
@@ -161,10 +165,10 @@ extension ProviderDescriptor {
         let target: HTTPRequestSpec.Target?
         switch (path, url) {
         case (let path?, nil):
-            if let text = path.scalarText, !text.hasPrefix("/") {
+            target = path.stringTemplate(scope: scope).map(HTTPRequestSpec.Target.path)
+            if let text = path.scalarText, !text.hasPrefix("/"), !text.hasPrefix("${") {
                 path.error("'path' must start with '/', got \"\(text)\"")
             }
-            target = path.stringTemplate(scope: scope).map(HTTPRequestSpec.Target.path)
         case (nil, let url?):
             target = url.stringTemplate(scope: scope).map(HTTPRequestSpec.Target.url)
         default:
@@ -219,12 +223,14 @@ extension ProviderDescriptor {
         node.mapping { m -> PollSpec? in
             let request = decodeRequest(m, scope: scope, defaultMethod: .GET)
             let interval = m["interval"].flatMap(decodeBackoff) ?? Backoff(initial: .seconds(5), max: .seconds(5))
-            let timeout = m["timeout"]?.duration() ?? .seconds(900)
-            let states = m.required("state")?.sequence()?.compactMap(decodeStateRule) ?? []
-            if states.isEmpty, let stateNode = m["state"], stateNode.isSequence {
+            let timeout = m["timeout"]?.duration(positive: true) ?? .seconds(900)
+            let ruleNodes = m.required("state")?.sequence() ?? []
+            let states = ruleNodes.compactMap(decodeStateRule)
+            if ruleNodes.isEmpty, let stateNode = m["state"], stateNode.isSequence {
                 stateNode.error("'poll.state' needs at least one rule", code: "empty")
             }
-            if !states.contains(where: { $0.state == .succeeded }), let stateNode = m["state"] {
+            // Only when every rule decoded: a misspelt state is reported where it is written.
+            if states.count == ruleNodes.count, !states.isEmpty, !states.contains(where: { $0.state == .succeeded }), let stateNode = m["state"] {
                 stateNode.error("'poll.state' has no rule that yields 'succeeded'", code: "incomplete")
             }
             guard let request else { return nil }
@@ -237,7 +243,7 @@ extension ProviderDescriptor {
             return node.duration().map { Backoff(initial: $0, max: $0) }
         }
         return node.mapping { m -> Backoff? in
-            let initial = m.required("initial")?.duration()
+            let initial = m.required("initial")?.duration(positive: true)
             let maximum = m["max"]?.duration()
             let factor = m["factor"]?.double(min: 1, max: 10) ?? 1
             let jitter = m["jitter"]?.double(min: 0, max: 1) ?? 0
@@ -364,7 +370,7 @@ extension ProviderDescriptor {
                             (tier: w["tier"]?.identifier(), resolution: w["resolution"]?.resolution())
                         }
                         guard let price, let when else { return nil }
-                        return Pricing.Rate(tier: when.tier, resolution: when.resolution, price: price)
+                        return Pricing.Rate(tier: when.tier, resolution: when.resolution, price: price, location: rateNode.location)
                     } ?? nil
                 } ?? []
             guard let unit, let price, let currency else { return nil }
@@ -379,7 +385,7 @@ extension ProviderDescriptor {
             let resolutions = m["resolutions"]?.sequence()?.compactMap { $0.resolution() }
             let maxFPS = m["max_fps"]?.int(min: 1, max: 1000)
             let inputs = m["image_inputs"]?.sequence()?.compactMap { $0.oneOf(ImageInputMode.self) } ?? ImageInputMode.allCases
-            let maxBytes = m["max_input_bytes"]?.byteSize()
+            let maxBytes = m["max_input_bytes"]?.byteSize(positive: true)
             let features = m["features"]?.sequence()?.compactMap { $0.identifier() } ?? []
             return Capabilities(
                 durations: durations, aspectRatios: ratios, resolutions: resolutions, maxFPS: maxFPS, imageInputs: inputs,
@@ -409,7 +415,7 @@ extension ProviderDescriptor {
         node.mapping { m in
             ProviderLimits(
                 requestsPerMinute: m["rpm"]?.int(min: 1), maxConcurrent: m["max_concurrent"]?.int(min: 1),
-                timeout: m["timeout"]?.duration() ?? ProviderLimits.defaultTimeout, requestsPerDay: m["per_day"]?.int(min: 1))
+                timeout: m["timeout"]?.duration(positive: true) ?? ProviderLimits.defaultTimeout, requestsPerDay: m["per_day"]?.int(min: 1))
         }
     }
 }
@@ -445,9 +451,14 @@ extension ConfigNode {
 
     /// An outcome name in a status or code map: snake_case, like the policy keys it feeds.
     func outcomeName() -> String? {
+        snakeCase(what: "outcome names")
+    }
+
+    /// A stable machine-readable name: snake_case, such as `content_policy`.
+    func snakeCase(what: String) -> String? {
         guard let text = rawString() else { return nil }
         guard !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }) else {
-            error("outcome names are snake_case, such as content_policy, got \"\(text)\"", code: "invalid-value")
+            error("\(what) are snake_case, such as content_policy, got \"\(text)\"", code: "invalid-value")
             return nil
         }
         return text

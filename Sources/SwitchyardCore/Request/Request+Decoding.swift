@@ -7,6 +7,18 @@ extension Request {
         "metadata", "at",
     ]
 
+    /// The longest output a request may ask for: a day. Longer is a typo, and would overflow costs.
+    static let maxDurationSeconds = 86_400
+
+    /// An integer, or a double with no fraction, within ±2^53 (where doubles are exact).
+    private static func wholeNumber(_ value: JSONValue) -> Int? {
+        switch value {
+        case .int(let int) where abs(int) <= 1 << 53: return int
+        case .double(let double) where double == double.rounded() && abs(double) <= 0x1p53: return Int(double)
+        default: return nil
+        }
+    }
+
     /// Decodes a request, reporting every bad field at once.
     public static func decode(_ json: JSONValue) -> Result<Request, RequestErrors> {
         var errors: [RequestError] = []
@@ -46,12 +58,10 @@ extension Request {
         let prompt = string("prompt")
         var duration: Int?
         if let value = object["duration_s"], !value.isNull {
-            if case .int(let seconds) = value, seconds > 0 {
+            if let seconds = wholeNumber(value), (1...maxDurationSeconds).contains(seconds) {
                 duration = seconds
-            } else if case .double(let seconds) = value, seconds > 0, seconds == seconds.rounded(), seconds < 1e9 {
-                duration = Int(seconds)
             } else {
-                fail("duration_s", "expected a positive whole number of seconds, got \(value.jsonString())")
+                fail("duration_s", "expected a whole number of seconds from 1 to \(maxDurationSeconds), got \(value.jsonString())")
             }
         }
         let quality = string("quality")
@@ -111,7 +121,14 @@ extension Request {
             fail("image.\(sources[0])", "expected a non-empty string")
             return nil
         }
-        var bytes = object["bytes"].flatMap { $0.doubleValue.map { Int64($0) } }
+        var bytes: Int64?
+        if let value = object["bytes"], !value.isNull {
+            guard let count = wholeNumber(value), count >= 0 else {
+                fail("image.bytes", "expected a whole, non-negative number of bytes, got \(value.jsonString())")
+                return nil
+            }
+            bytes = Int64(count)
+        }
         switch sources[0] {
         case "path":
             return ImageInput(source: .path(text), bytes: bytes)

@@ -48,9 +48,6 @@ public struct Template: Sendable, Hashable {
         self.init(root: try Self.compile(json, scope: scope))
     }
 
-    /// True when the template has no placeholders.
-    public var isConstant: Bool { variables.isEmpty }
-
     /// Renders the template; `lookup` gives each variable's value, nil when it has none.
     public func render(_ lookup: (String) -> JSONValue?) throws(TemplateError) -> JSONValue {
         try Self.render(root, lookup)

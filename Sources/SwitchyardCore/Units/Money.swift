@@ -35,14 +35,23 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     public static func < (lhs: Money, rhs: Money) -> Bool { lhs.micros < rhs.micros }
-    public static func + (lhs: Money, rhs: Money) -> Money { Money(micros: lhs.micros + rhs.micros) }
-    public static func - (lhs: Money, rhs: Money) -> Money { Money(micros: lhs.micros - rhs.micros) }
-    public static func += (lhs: inout Money, rhs: Money) { lhs.micros += rhs.micros }
+    // Arithmetic saturates: an absurd config or request yields a huge amount, never a trap.
+    public static func + (lhs: Money, rhs: Money) -> Money {
+        let (sum, overflow) = lhs.micros.addingReportingOverflow(rhs.micros)
+        return Money(micros: overflow ? (rhs.micros > 0 ? .max : .min) : sum)
+    }
+
+    public static func - (lhs: Money, rhs: Money) -> Money {
+        let (difference, overflow) = lhs.micros.subtractingReportingOverflow(rhs.micros)
+        return Money(micros: overflow ? (rhs.micros < 0 ? .max : .min) : difference)
+    }
+
+    public static func += (lhs: inout Money, rhs: Money) { lhs = lhs + rhs }
 
     /// The amount times a whole count (seconds, images), saturating instead of trapping.
     public func times(_ count: Int) -> Money {
         let (product, overflow) = micros.multipliedReportingOverflow(by: Int64(count))
-        return Money(micros: overflow ? .max : product)
+        return Money(micros: overflow ? ((micros < 0) != (count < 0) ? .min : .max) : product)
     }
 
     /// The nearest double. Exact in the decimal sense for amounts of up to 15 significant

@@ -18,7 +18,9 @@ public enum TimeSpan {
             rest = rest.dropFirst(unitText.count)
             let (part, overflow) = count.multipliedReportingOverflow(by: unit.milliseconds)
             guard !overflow else { return nil }
-            total += part
+            let (sum, sumOverflow) = total.addingReportingOverflow(part)
+            guard !sumOverflow else { return nil }
+            total = sum
         }
         return .milliseconds(total)
     }
