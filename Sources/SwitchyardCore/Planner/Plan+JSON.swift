@@ -14,6 +14,7 @@ extension Plan {
             "worst_case": worstCase.json,
         ]
         if let currency { object["currency"] = .string(currency) }
+        if let firstChoice { object["first_choice"] = .string(firstChoice) }
         return .object(object)
     }
 }

@@ -11,6 +11,9 @@ public struct Plan: Sendable, Hashable {
     public var excluded: [Exclusion]
     public var worstCase: WorstCase
     public var currency: String?
+    /// The provider the rule would try first if nothing were excluded. When another provider
+    /// serves the request, a fallback was used, even if the first choice never got a call.
+    public var firstChoice: String?
 }
 
 /// One provider to try, on one tier.

@@ -61,11 +61,13 @@ public struct Planner: Sendable {
         entries.reserveCapacity(candidates.count)
         var weights: [Int] = []
         var excluded: [Exclusion] = []
+        var cheapest: (provider: String, cost: Money)?
         for candidate in candidates {
             let entryTier = candidate.tier ?? tierIndex
             let tier = policy.tiers[entryTier]
             let provider = candidate.provider
             let cost = provider.pricing.cost(seconds: request.durationSeconds ?? 0, tier: tier.name, resolution: tier.resolution)
+            if cost < cheapest?.cost ?? .max { cheapest = (provider.id, cost) }
             if let (reason, detail) = exclusion(provider: provider, tier: tier, cost: cost, request: request, policy: policy, state: state) {
                 excluded.append(Exclusion(provider: provider.id, tier: tier.name, reason: reason, detail: detail))
                 continue
@@ -86,7 +88,17 @@ public struct Planner: Sendable {
         return .success(
             Plan(
                 requestID: request.id, policy: policy.id, rule: policy.rules[ruleIndex].name, tier: tierName, strategy: strategy, entries: entries,
-                excluded: excluded, worstCase: worst, currency: policy.currency ?? compiled.currency))
+                excluded: excluded, worstCase: worst, currency: policy.currency ?? compiled.currency,
+                firstChoice: firstChoice(candidates, strategy: strategy, cheapest: cheapest?.provider, draw: draw)))
+    }
+
+    /// What the strategy would put first among all of the rule's candidates.
+    private func firstChoice(_ candidates: [CompiledPolicy.Candidate], strategy: Strategy, cheapest: String?, draw: Double) -> String? {
+        switch strategy {
+        case .ordered: candidates.first?.provider.id
+        case .cheapest: cheapest
+        case .weighted: WeightedOrder.permute(candidates, weights: candidates.map(\.weight), draw: draw).first?.provider.id
+        }
     }
 
     /// Checks the request against the policy; returns the position of the tier it will be served on.

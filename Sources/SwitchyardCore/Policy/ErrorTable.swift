@@ -14,8 +14,9 @@ public struct ErrorTable: Sendable, Hashable {
 
     public init(entries: [Entry] = []) { self.entries = entries }
 
-    /// Outcomes the engine itself produces, beside statuses and provider codes.
-    public static let builtInOutcomes = ["rate_limited", "timeout", "connection", "job_failed", "content_policy"]
+    /// Outcomes the engine itself produces, beside statuses and provider codes. `bad_response`
+    /// is an answer that breaks the descriptor's contract: not JSON, no job id, no output.
+    public static let builtInOutcomes = ["rate_limited", "timeout", "connection", "job_failed", "content_policy", "bad_response"]
 
     /// The documented default for outcomes a policy leaves out: 429 retries once after
     /// Retry-After then falls back; 5xx, timeout, connection error and a job that fails after
@@ -26,6 +27,8 @@ public struct ErrorTable: Sendable, Hashable {
         Entry(key: .outcome("timeout"), action: .fallback, location: nil),
         Entry(key: .outcome("connection"), action: .fallback, location: nil),
         Entry(key: .outcome("job_failed"), action: .fallback, location: nil),
+        // A provider that answers with something unreadable (no job id, malformed JSON) is broken.
+        Entry(key: .outcome("bad_response"), action: .fallback, location: nil),
         Entry(
             key: .outcome("content_policy"),
             action: .fail(FailAction(message: "The request was declined by the provider's content policy.", code: "content_policy")),

@@ -6,6 +6,7 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public static let scale: Int64 = 1_000_000
     public static let zero = Money(micros: 0)
+    public static let max = Money(micros: .max)
 
     public init(micros: Int64) { self.micros = micros }
 

@@ -1,0 +1,52 @@
+/// Renders a descriptor's call templates into concrete HTTP requests.
+struct CallRenderer {
+    let provider: ProviderDescriptor
+
+    func render(
+        _ spec: HTTPRequestSpec, purpose: OutboundCall.Purpose, id: CallID, variables: TemplateVariables
+    ) throws(TemplateError) -> OutboundCall {
+        let lookup = { (name: String) in variables.value(name) }
+        let url: String
+        switch spec.target {
+        case .path(let template): url = provider.baseURL + (try template.renderString(lookup, escape: Self.percentEncodePath))
+        case .url(let template): url = try template.renderString(lookup)
+        }
+        var headers: [OutboundCall.HeaderField] = []
+        for header in provider.headers + spec.headers {
+            headers.append(OutboundCall.HeaderField(name: header.name, value: try header.value.renderString(lookup)))
+        }
+        var body: String?
+        if let template = spec.body {
+            body = try template.render(lookup).jsonString()
+            if !headers.contains(where: { $0.name.lowercased() == "content-type" }) {
+                headers.append(OutboundCall.HeaderField(name: "Content-Type", value: "application/json"))
+            }
+        }
+        if purpose == .submit, let name = provider.submit.idempotencyHeader {
+            headers.append(OutboundCall.HeaderField(name: name, value: variables.idempotencyKey))
+        }
+        return OutboundCall(
+            id: id, provider: provider.id, purpose: purpose, method: spec.method, url: url, headers: headers, body: body,
+            timeout: provider.limits.timeout)
+    }
+
+    /// Keeps what RFC 3986 allows in a path (so ids like `models/x/operations/1` stay readable)
+    /// and percent-encodes the rest.
+    static func percentEncodePath(_ text: String) -> String {
+        var output = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                output.unicodeScalars.append(Unicode.Scalar(byte))
+            case _ where "-._~!$&'()*+,;=:@/".utf8.contains(byte):
+                output.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF".utf8)
+                output += "%"
+                output.unicodeScalars.append(Unicode.Scalar(hex[Int(byte >> 4)]))
+                output.unicodeScalars.append(Unicode.Scalar(hex[Int(byte & 0x0F)]))
+            }
+        }
+        return output
+    }
+}

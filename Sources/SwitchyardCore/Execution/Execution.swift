@@ -1,0 +1,537 @@
+import OrderedCollections
+
+/// Runs one request's plan as a pure state machine: it consumes events (responses, transport
+/// failures, timers) and emits commands (calls to make, timers to set, decisions to log, the
+/// result). The live runtime feeds it real HTTP and the real clock; the simulator feeds it
+/// scripted providers and a virtual clock, so both run the same semantics.
+///
+/// It implements the policy's error table (retry with Retry-After, fixed or exponential delays,
+/// capped; fall back; fail with a message), `max_attempts` and the deadline across retries and
+/// fallbacks, and async jobs: submit, poll with backoff and jitter, state rules, an optional
+/// result fetch, and fallback when an accepted job later fails or times out.
+public struct Execution: Sendable {
+    private let plan: Plan
+    private let request: Request
+    private let policy: Policy
+    /// The descriptor of each plan entry, in plan order.
+    private let providers: [ProviderDescriptor]
+    private let image: ResolvedImage?
+
+    private var entryIndex = 0
+    /// Calls that tried to start a job, across providers.
+    private var attempts = 0
+    /// Retries on the current provider, whatever the outcome.
+    private var retriesOnProvider = 0
+    private var phase: Phase = .idle
+    private var nextCall = 0
+    private var nextTimer = 0
+    private var deadline: Timestamp?
+    private var deadlineTimer: TimerID?
+    private var lastFailure: String?
+
+    private enum Phase: Sendable {
+        case idle
+        case submitting(CallID)
+        case waitingToRetry(TimerID)
+        case job(JobProgress)
+        case finished
+    }
+
+    /// An accepted job being polled or fetched.
+    private struct JobProgress: Sendable {
+        var info: TemplateVariables.Job
+        var polls = 0
+        var state: JobState?
+        var pending: Pending
+        var deadlineTimer: TimerID
+
+        enum Pending: Sendable {
+            case pollTimer(TimerID)
+            case poll(CallID)
+            case result(CallID)
+        }
+    }
+
+    /// Default messages for failures the policy has no row for.
+    public enum Failure {
+        public static let noProvider = FailAction(
+            message: "No video service can take this request right now. Please try again later.", code: "no_provider_available")
+        public static let allFailed = FailAction(
+            message: "We couldn't create this right now. Please try again later.", code: "all_providers_failed")
+        public static let attemptsExhausted = FailAction(
+            message: "We couldn't create this right now. Please try again later.", code: "attempts_exhausted")
+        public static let deadlineExceeded = FailAction(message: "This is taking too long. Please try again later.", code: "deadline_exceeded")
+    }
+
+    /// - Parameters:
+    ///   - plan: from the ``Planner``.
+    ///   - config: the config the plan was made from; nil when it lacks the plan's policy or providers.
+    ///   - image: the request's image, already read and measured by the driver.
+    public init?(plan: Plan, request: Request, config: Config, image: ResolvedImage? = nil) {
+        guard let policy = config.policy(plan.policy) else { return nil }
+        let providers = plan.entries.compactMap { config.provider($0.provider) }
+        guard providers.count == plan.entries.count else { return nil }
+        self.plan = plan
+        self.request = request
+        self.policy = policy
+        self.providers = providers
+        self.image = image
+    }
+
+    public var isFinished: Bool {
+        if case .finished = phase { return true }
+        return false
+    }
+
+    /// Starts the first attempt.
+    public mutating func start(at now: Timestamp) -> [ExecutionCommand] {
+        var commands: [ExecutionCommand] = []
+        if let limit = policy.limits.deadline {
+            let timer = makeTimer()
+            deadline = now + limit
+            deadlineTimer = timer
+            commands.append(.wait(until: now + limit, timer))
+        }
+        guard !plan.entries.isEmpty else {
+            finish(failing: Failure.noProvider, reason: "the plan is empty", at: now, into: &commands)
+            return commands
+        }
+        beginAttempt(at: now, into: &commands)
+        return commands
+    }
+
+    /// Feeds one event; `draw` is a uniform random number in [0, 1) for jitter.
+    public mutating func handle(_ event: ExecutionEvent, at now: Timestamp, draw: Double) -> [ExecutionCommand] {
+        var commands: [ExecutionCommand] = []
+        guard !isFinished else { return commands }
+        switch event {
+        case .timer(let id):
+            handleTimer(id, at: now, draw: draw, into: &commands)
+        case .response(let id, let response):
+            handleResponse(id, response, at: now, draw: draw, into: &commands)
+        case .transportFailure(let id, let failure):
+            handleTransportFailure(id, failure, at: now, draw: draw, into: &commands)
+        case .rejected(let id, let reason):
+            guard case .submitting(let pending) = phase, pending == id else { return commands }
+            // Nothing was sent, so it was no attempt.
+            attempts -= 1
+            log("attempt_skipped", ["provider": .string(currentProvider.id), "reason": .string(reason)], at: now, into: &commands)
+            fallBack(at: now, reason: reason, into: &commands)
+        }
+        return commands
+    }
+
+    // MARK: - Attempts
+
+    private var currentEntry: PlanEntry { plan.entries[entryIndex] }
+    private var currentProvider: ProviderDescriptor { providers[entryIndex] }
+
+    private func variables(job: TemplateVariables.Job? = nil) -> TemplateVariables {
+        TemplateVariables(
+            request: request, entry: currentEntry, image: image, mappings: currentProvider.mappings,
+            idempotencyKey: "\(request.id ?? "request")-\(currentProvider.id)", job: job)
+    }
+
+    private mutating func beginAttempt(at now: Timestamp, into commands: inout [ExecutionCommand]) {
+        if let cap = policy.limits.maxAttempts, attempts >= cap {
+            finish(failing: Failure.attemptsExhausted, reason: "max_attempts (\(cap)) reached", at: now, into: &commands)
+            return
+        }
+        let provider = currentProvider
+        if let limit = provider.capabilities.maxInputBytes, let bytes = image?.bytes, bytes > limit.bytes {
+            log(
+                "attempt_skipped",
+                ["provider": .string(provider.id), "reason": .string("the image is \(ByteSize(bytes: bytes)); it accepts up to \(limit)")],
+                at: now, into: &commands)
+            fallBack(at: now, reason: "image too large", into: &commands)
+            return
+        }
+        let call: OutboundCall
+        do {
+            call = try CallRenderer(provider: provider).render(provider.submit.request, purpose: .submit, id: makeCall(), variables: variables())
+        } catch {
+            log("attempt_skipped", ["provider": .string(provider.id), "reason": .string(error.message)], at: now, into: &commands)
+            fallBack(at: now, reason: error.message, into: &commands)
+            return
+        }
+        attempts += 1
+        log(
+            "attempt_started",
+            [
+                "provider": .string(provider.id), "tier": .string(currentEntry.tier), "attempt": .int(attempts),
+                "provider_attempt": .int(retriesOnProvider + 1),
+            ], at: now, into: &commands)
+        phase = .submitting(call.id)
+        commands.append(.send(call))
+    }
+
+    // MARK: - Events
+
+    private mutating func handleTimer(_ id: TimerID, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
+        if id == deadlineTimer {
+            cancelJob(at: now, into: &commands)
+            finish(failing: Failure.deadlineExceeded, reason: "the deadline passed", at: now, into: &commands)
+            return
+        }
+        switch phase {
+        case .waitingToRetry(let timer) where timer == id:
+            beginAttempt(at: now, into: &commands)
+        case .job(let job) where job.deadlineTimer == id:
+            cancelJob(at: now, into: &commands)
+            fail(.transport(.timeout), call: "job", at: now, draw: draw, into: &commands)
+        case .job(var job):
+            guard case .pollTimer(let timer) = job.pending, timer == id, let poll = currentProvider.poll else { return }
+            do {
+                let call = try CallRenderer(provider: currentProvider).render(poll.request, purpose: .poll, id: makeCall(), variables: variables(job: job.info))
+                job.pending = .poll(call.id)
+                job.polls += 1
+                phase = .job(job)
+                commands.append(.send(call))
+            } catch {
+                fail(.badResponse("cannot render the poll call: \(error.message)"), call: "poll", at: now, draw: draw, into: &commands)
+            }
+        default:
+            return
+        }
+    }
+
+    private mutating func handleResponse(
+        _ id: CallID, _ response: HTTPResponse, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]
+    ) {
+        let provider = currentProvider
+        switch phase {
+        case .submitting(let pending) where pending == id:
+            guard provider.submit.acceptedStatuses.contains(response.status) else {
+                fail(.response(response, errors: provider.errors, now: now), call: "submit", at: now, draw: draw, into: &commands)
+                return
+            }
+            guard case .json(let body) = response.body else {
+                fail(.badResponse("the submit answer is not JSON"), call: "submit", at: now, draw: draw, into: &commands)
+                return
+            }
+            if provider.submit.mode == .sync {
+                succeed(with: body, at: now, draw: draw, into: &commands)
+            } else {
+                accept(body, at: now, draw: draw, into: &commands)
+            }
+        case .job(var job):
+            switch job.pending {
+            case .poll(let pending) where pending == id:
+                guard (200..<300).contains(response.status) else {
+                    pollFailed(.response(response, errors: provider.errors, now: now), job: job, at: now, draw: draw, into: &commands)
+                    return
+                }
+                guard case .json(let body) = response.body else {
+                    pollFailed(.badResponse("the poll answer is not JSON"), job: job, at: now, draw: draw, into: &commands)
+                    return
+                }
+                let (state, rule) = Self.state(of: body, rules: provider.poll?.states ?? [])
+                if state != job.state {
+                    job.state = state
+                    var fields: JSONObject = ["provider": .string(provider.id), "state": .string(state?.rawValue ?? "unknown")]
+                    if let jobID = job.info.id { fields["job_id"] = .string(jobID) }
+                    log("job_state", fields, at: now, into: &commands)
+                }
+                switch state {
+                case .succeeded:
+                    if let fetch = provider.result.fetch {
+                        do {
+                            let call = try CallRenderer(provider: provider).render(fetch, purpose: .result, id: makeCall(), variables: variables(job: job.info))
+                            job.pending = .result(call.id)
+                            phase = .job(job)
+                            commands.append(.send(call))
+                        } catch {
+                            fail(.badResponse("cannot render the result call: \(error.message)"), call: "result", at: now, draw: draw, into: &commands)
+                        }
+                    } else {
+                        succeed(with: body, at: now, draw: draw, into: &commands)
+                    }
+                case .failed, .canceled:
+                    fail(.jobFailed(body, rule: rule, errors: provider.errors), call: "job", at: now, draw: draw, into: &commands)
+                case .queued, .running, nil:
+                    // An unknown state keeps the job polling until its timeout.
+                    schedulePoll(&job, at: now, draw: draw, into: &commands)
+                }
+            case .result(let pending) where pending == id:
+                guard (200..<300).contains(response.status), case .json(let body) = response.body else {
+                    let outcome: AttemptOutcome =
+                        (200..<300).contains(response.status)
+                        ? .badResponse("the result answer is not JSON") : .response(response, errors: provider.errors, now: now)
+                    fail(outcome, call: "result", at: now, draw: draw, into: &commands)
+                    return
+                }
+                succeed(with: body, at: now, draw: draw, into: &commands)
+            default:
+                return
+            }
+        default:
+            return
+        }
+    }
+
+    private mutating func handleTransportFailure(
+        _ id: CallID, _ failure: TransportFailure, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]
+    ) {
+        switch phase {
+        case .submitting(let pending) where pending == id:
+            fail(.transport(failure), call: "submit", at: now, draw: draw, into: &commands)
+        case .job(let job):
+            switch job.pending {
+            case .poll(let pending) where pending == id:
+                pollFailed(.transport(failure), job: job, at: now, draw: draw, into: &commands)
+            case .result(let pending) where pending == id:
+                fail(.transport(failure), call: "result", at: now, draw: draw, into: &commands)
+            default:
+                return
+            }
+        default:
+            return
+        }
+    }
+
+    // MARK: - Jobs
+
+    private mutating func accept(_ body: JSONValue, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
+        let provider = currentProvider
+        let urls = provider.submit.returnedURLs
+        let info = TemplateVariables.Job(
+            id: provider.submit.jobID.flatMap { Self.text($0.first(body)) }, pollURL: urls.poll.flatMap { Self.text($0.first(body)) },
+            resultURL: urls.result.flatMap { Self.text($0.first(body)) }, cancelURL: urls.cancel.flatMap { Self.text($0.first(body)) })
+        guard info.id != nil || info.pollURL != nil, let poll = provider.poll else {
+            fail(.badResponse("the submit answer has no job id"), call: "submit", at: now, draw: draw, into: &commands)
+            return
+        }
+        commands.append(.report(provider: provider.id, .success))
+        var fields: JSONObject = ["provider": .string(provider.id)]
+        if let id = info.id { fields["job_id"] = .string(id) }
+        log("job_accepted", fields, at: now, into: &commands)
+        let deadlineTimer = makeTimer()
+        commands.append(.wait(until: now + poll.timeout, deadlineTimer))
+        // `schedulePoll` replaces the pending step with the first poll's timer.
+        var job = JobProgress(info: info, pending: .pollTimer(deadlineTimer), deadlineTimer: deadlineTimer)
+        schedulePoll(&job, at: now, draw: draw, into: &commands)
+    }
+
+    /// The next poll after the descriptor's interval: `initial × factor^n`, at most `max`, ± jitter.
+    private mutating func schedulePoll(_ job: inout JobProgress, at now: Timestamp, draw: Double, minimum: Duration = .zero, into commands: inout [ExecutionCommand]) {
+        let interval = currentProvider.poll?.interval ?? Backoff(initial: .seconds(5), max: .seconds(5))
+        var delay = interval.initial * Self.pow(interval.factor, job.polls)
+        delay = min(delay, interval.max)
+        delay = Self.jittered(delay, by: interval.jitter, draw: draw)
+        delay = max(delay, minimum)
+        let timer = makeTimer()
+        job.pending = .pollTimer(timer)
+        phase = .job(job)
+        commands.append(.wait(until: now + delay, timer))
+    }
+
+    /// A poll that failed in transit or was throttled is retried at the next interval, within the
+    /// job's timeout; any other error is the attempt's outcome.
+    private mutating func pollFailed(_ outcome: AttemptOutcome, job: JobProgress, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
+        let transient = outcome.status == nil || outcome.status == 429 || (outcome.status ?? 0) >= 500
+        guard transient, !outcome.outcomes.contains("bad_response") else {
+            fail(outcome, call: "poll", at: now, draw: draw, into: &commands)
+            return
+        }
+        var job = job
+        log("poll_failed", ["provider": .string(currentProvider.id), "outcome": .string(outcome.summary)], at: now, into: &commands)
+        schedulePoll(&job, at: now, draw: draw, minimum: min(outcome.retryAfter ?? .zero, .seconds(60)), into: &commands)
+    }
+
+    private mutating func cancelJob(at now: Timestamp, into commands: inout [ExecutionCommand]) {
+        guard case .job(let job) = phase else { return }
+        let provider = currentProvider
+        guard let spec = provider.cancel, let call = try? CallRenderer(provider: provider).render(spec, purpose: .cancel, id: makeCall(), variables: variables(job: job.info))
+        else { return }
+        commands.append(.send(call))
+    }
+
+    private static func state(of body: JSONValue, rules: [StateRule]) -> (JobState?, StateRule?) {
+        for rule in rules {
+            let value = rule.path.first(body)
+            let matches: Bool =
+                switch rule.test {
+                case .oneOf(let values): value.map(values.contains) ?? false
+                case .equals(let expected): value == expected
+                case .exists(let expected): (value != nil && value != .null) == expected
+                }
+            if matches { return (rule.state, rule) }
+        }
+        return (nil, nil)
+    }
+
+    // MARK: - Outcomes
+
+    private mutating func succeed(with body: JSONValue, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
+        let provider = currentProvider
+        var outputs = JSONObject()
+        for output in provider.result.outputs {
+            if let value = output.path.first(body), !value.isNull { outputs[output.name] = value }
+        }
+        guard let primary = provider.result.outputs.first, outputs[primary.name] != nil else {
+            fail(.badResponse("the result has no \(provider.result.outputs.first?.name ?? "output")"), call: "result", at: now, draw: draw, into: &commands)
+            return
+        }
+        // Per-second billing uses the length the provider reports, rounded up to whole seconds.
+        let reported = provider.result.durationPath.flatMap { $0.first(body)?.doubleValue }.map { Int($0.rounded(.up)) }
+        let tier = policy.tier(named: currentEntry.tier)
+        let seconds = reported.map { min(max($0, 0), Request.maxDurationSeconds) } ?? currentEntry.params.durationSeconds ?? 0
+        let cost = provider.pricing.cost(seconds: seconds, tier: currentEntry.tier, resolution: tier?.resolution ?? currentEntry.params.resolution)
+        commands.append(.report(provider: provider.id, .success))
+        let result = ExecutionResult(
+            requestID: request.id, status: .succeeded, provider: provider.id, tier: currentEntry.tier, outputs: outputs, cost: cost,
+            currency: provider.pricing.currency, attempts: attempts, fallbackUsed: provider.id != (plan.firstChoice ?? plan.entries.first?.provider),
+            failureCode: nil, message: nil)
+        log("result", result.logFields, at: now, into: &commands)
+        phase = .finished
+        commands.append(.finish(result))
+    }
+
+    /// Applies the policy's error table to a failed call or job.
+    private mutating func fail(_ outcome: AttemptOutcome, call: String, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
+        let provider = currentProvider
+        if let signal = outcome.signal { commands.append(.report(provider: provider.id, signal)) }
+        var fields: JSONObject = ["provider": .string(provider.id), "call": .string(call), "outcome": .array(outcome.outcomes.map(JSONValue.string))]
+        if let status = outcome.status { fields["status"] = .int(status) }
+        if let code = outcome.code { fields["code"] = .string(code) }
+        if let message = outcome.message { fields["message"] = .string(message) }
+        if let retryAfter = outcome.retryAfter { fields["retry_after_s"] = .double(retryAfter.secondsValue) }
+        log("attempt_outcome", fields, at: now, into: &commands)
+        lastFailure = "\(provider.id): \(outcome.summary)"
+
+        let entry = policy.onError.resolve(status: outcome.status, outcomes: outcome.outcomes)
+        let rule: JSONObject = ["matched": .string(entry?.key.description ?? "none"), "source": .string(entry?.location == nil ? "default" : "policy")]
+        switch entry?.action ?? .fallback {
+        case .retry(let retry) where retriesOnProvider < retry.attempts:
+            let delay = Self.retryDelay(retry, hint: outcome.retryAfter, retryIndex: retriesOnProvider, draw: draw)
+            if let deadline, now + delay >= deadline {
+                log("action", rule.merging(["action": "fallback", "reason": "a retry would pass the deadline"]), at: now, into: &commands)
+                fallBack(at: now, reason: "deadline", into: &commands)
+            } else if let cap = policy.limits.maxAttempts, attempts >= cap {
+                log("action", rule.merging(["action": "fail", "reason": "max_attempts reached"]), at: now, into: &commands)
+                finish(failing: Failure.attemptsExhausted, reason: "max_attempts (\(cap)) reached", at: now, into: &commands)
+            } else {
+                retriesOnProvider += 1
+                log("action", rule.merging(["action": "retry", "delay_s": .double(delay.secondsValue), "retry": .int(retriesOnProvider)]), at: now, into: &commands)
+                let timer = makeTimer()
+                phase = .waitingToRetry(timer)
+                commands.append(.wait(until: now + delay, timer))
+            }
+        case .retry(let retry):
+            switch retry.then {
+            case .fallback:
+                log("action", rule.merging(["action": "fallback", "reason": "retries used up"]), at: now, into: &commands)
+                fallBack(at: now, reason: outcome.summary, into: &commands)
+            case .fail(let action):
+                log("action", rule.merging(["action": "fail", "code": .string(action.code)]), at: now, into: &commands)
+                finish(failing: action, reason: outcome.summary, at: now, into: &commands)
+            }
+        case .fallback:
+            log("action", rule.merging(["action": "fallback"]), at: now, into: &commands)
+            fallBack(at: now, reason: outcome.summary, into: &commands)
+        case .fail(let action):
+            log("action", rule.merging(["action": "fail", "code": .string(action.code)]), at: now, into: &commands)
+            finish(failing: action, reason: outcome.summary, at: now, into: &commands)
+        }
+    }
+
+    private mutating func fallBack(at now: Timestamp, reason: String, into commands: inout [ExecutionCommand]) {
+        entryIndex += 1
+        retriesOnProvider = 0
+        guard entryIndex < plan.entries.count else {
+            entryIndex -= 1
+            finish(failing: Failure.allFailed, reason: lastFailure ?? reason, at: now, into: &commands)
+            return
+        }
+        beginAttempt(at: now, into: &commands)
+    }
+
+    private mutating func finish(failing action: FailAction, reason: String, at now: Timestamp, into commands: inout [ExecutionCommand]) {
+        let result = ExecutionResult(
+            requestID: request.id, status: .failed, provider: nil, tier: nil, outputs: [:], cost: .zero, currency: plan.currency,
+            attempts: attempts, fallbackUsed: false, failureCode: action.code, message: action.message)
+        var fields = result.logFields
+        fields["reason"] = .string(reason)
+        log("result", fields, at: now, into: &commands)
+        phase = .finished
+        commands.append(.finish(result))
+    }
+
+    // MARK: - Helpers
+
+    static func retryDelay(_ retry: RetryAction, hint: Duration?, retryIndex: Int, draw: Double) -> Duration {
+        let delay: Duration =
+            switch retry.delay {
+            case .retryAfter: hint ?? retry.interval
+            case .fixed: jittered(retry.interval, by: retry.jitter, draw: draw)
+            case .exponential: jittered(retry.interval * pow(retry.factor, retryIndex), by: retry.jitter, draw: draw)
+            }
+        return min(max(delay, .zero), retry.maxDelay)
+    }
+
+    /// `delay` varied uniformly by up to ±`fraction`.
+    static func jittered(_ delay: Duration, by fraction: Double, draw: Double) -> Duration {
+        guard fraction > 0 else { return delay }
+        return delay * (1 + fraction * (2 * draw - 1))
+    }
+
+    private static func pow(_ base: Double, _ exponent: Int) -> Double {
+        // Bounded: callers cap the result, and 60 steps of any factor ≥ 1 is past every cap.
+        var result = 1.0
+        for _ in 0..<min(exponent, 60) { result *= base }
+        return result
+    }
+
+    private static func text(_ value: JSONValue?) -> String? {
+        switch value {
+        case .string(let text) where !text.isEmpty: text
+        case .int(let number): String(number)
+        default: nil
+        }
+    }
+
+    private mutating func makeCall() -> CallID {
+        nextCall += 1
+        return CallID(nextCall)
+    }
+
+    private mutating func makeTimer() -> TimerID {
+        nextTimer += 1
+        return TimerID(nextTimer)
+    }
+
+    private func log(_ event: String, _ fields: JSONObject, at now: Timestamp, into commands: inout [ExecutionCommand]) {
+        commands.append(.log(DecisionEvent(timestamp: now, event: event, requestID: request.id, fields: fields)))
+    }
+}
+
+extension ExecutionResult {
+    /// The `result` event's fields.
+    var logFields: JSONObject {
+        var fields: JSONObject = ["status": .string(status.rawValue)]
+        if let provider { fields["provider"] = .string(provider) }
+        if let tier { fields["tier"] = .string(tier) }
+        if !outputs.isEmpty { fields["outputs"] = .object(outputs) }
+        fields["cost"] = cost.json
+        if let currency { fields["currency"] = .string(currency) }
+        fields["attempts"] = .int(attempts)
+        fields["fallback_used"] = .bool(fallbackUsed)
+        if let failureCode { fields["code"] = .string(failureCode) }
+        if let message { fields["message"] = .string(message) }
+        return fields
+    }
+}
+
+extension JSONObject {
+    fileprivate func merging(_ other: JSONObject) -> JSONObject {
+        var merged = self
+        for (key, value) in other { merged[key] = value }
+        return merged
+    }
+}
+
+extension Timestamp {
+    public static func + (lhs: Timestamp, rhs: Duration) -> Timestamp {
+        Timestamp(millisecondsSinceEpoch: lhs.millisecondsSinceEpoch + rhs.milliseconds)
+    }
+}

@@ -1,0 +1,46 @@
+/// What an ``Execution`` asks its driver to do.
+public enum ExecutionCommand: Sendable, Hashable {
+    /// Make this HTTP call and report its answer (or failure) as an event.
+    case send(OutboundCall)
+    /// Fire `.timer(id)` at `deadline`. Timers are never cancelled: the execution ignores the
+    /// ones it no longer needs.
+    case wait(until: Timestamp, TimerID)
+    /// Append to the decision log.
+    case log(DecisionEvent)
+    /// Tell the provider's limiter and breaker how a call went.
+    case report(provider: String, ProviderSignal)
+    /// The request is done; no more commands follow.
+    case finish(ExecutionResult)
+}
+
+/// One HTTP request, rendered from a descriptor. Authentication is left to the driver, which
+/// holds the secrets: the core never sees them.
+public struct OutboundCall: Sendable, Hashable {
+    public enum Purpose: String, Sendable, Hashable {
+        case submit, poll, result, cancel
+    }
+
+    public var id: CallID
+    public var provider: String
+    public var purpose: Purpose
+    public var method: HTTPRequestSpec.Method
+    public var url: String
+    public var headers: [HeaderField]
+    /// Serialized JSON, when the call has a body.
+    public var body: String?
+    /// The driver reports `.transportFailure(id, .timeout)` when no answer arrives in time.
+    public var timeout: Duration
+
+    public struct HeaderField: Sendable, Hashable {
+        public var name: String
+        public var value: String
+    }
+}
+
+/// How a call went, for the provider's circuit breaker and rate limiter. A 429 counts against
+/// the limiter, not as an outage.
+public enum ProviderSignal: Sendable, Hashable {
+    case success
+    case failure
+    case rateLimited(retryAfter: Duration?)
+}

@@ -1,0 +1,18 @@
+/// The request's image as the driver prepared it: read from disk, fetched, or decoded, so the
+/// core can render any encoding a provider asks for without I/O of its own.
+public struct ResolvedImage: Sendable, Hashable {
+    public var base64: String
+    public var mime: String
+    /// Set when the request gave a URL, for providers that take one.
+    public var url: String?
+    public var bytes: Int64
+
+    public init(base64: String, mime: String, url: String? = nil, bytes: Int64) {
+        self.base64 = base64
+        self.mime = mime
+        self.url = url
+        self.bytes = bytes
+    }
+
+    public var dataURI: String { "data:\(mime);base64,\(base64)" }
+}
