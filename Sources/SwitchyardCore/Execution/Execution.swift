@@ -169,6 +169,8 @@ public struct Execution: Sendable {
 
     private mutating func handleTimer(_ id: TimerID, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
         if id == deadlineTimer {
+            if case .job = phase { commands.append(.attemptEnded(provider: currentProvider.id)) }
+            if case .submitting = phase { commands.append(.attemptEnded(provider: currentProvider.id)) }
             cancelJob(at: now, into: &commands)
             finish(failing: Failure.deadlineExceeded, reason: "the deadline passed", at: now, into: &commands)
             return
@@ -182,7 +184,8 @@ public struct Execution: Sendable {
         case .job(var job):
             guard case .pollTimer(let timer) = job.pending, timer == id, let poll = currentProvider.poll else { return }
             do {
-                let call = try CallRenderer(provider: currentProvider).render(poll.request, purpose: .poll, id: makeCall(), variables: variables(job: job.info))
+                let call = try CallRenderer(provider: currentProvider).render(
+                    poll.request, purpose: .poll, id: makeCall(), variables: variables(job: job.info))
                 job.pending = .poll(call.id)
                 job.polls += 1
                 phase = .job(job)
@@ -236,12 +239,14 @@ public struct Execution: Sendable {
                 case .succeeded:
                     if let fetch = provider.result.fetch {
                         do {
-                            let call = try CallRenderer(provider: provider).render(fetch, purpose: .result, id: makeCall(), variables: variables(job: job.info))
+                            let call = try CallRenderer(provider: provider).render(
+                                fetch, purpose: .result, id: makeCall(), variables: variables(job: job.info))
                             job.pending = .result(call.id)
                             phase = .job(job)
                             commands.append(.send(call))
                         } catch {
-                            fail(.badResponse("cannot render the result call: \(error.message)"), call: "result", at: now, draw: draw, into: &commands)
+                            fail(
+                                .badResponse("cannot render the result call: \(error.message)"), call: "result", at: now, draw: draw, into: &commands)
                         }
                     } else {
                         succeed(with: body, at: now, draw: draw, into: &commands)
@@ -313,7 +318,9 @@ public struct Execution: Sendable {
     }
 
     /// The next poll after the descriptor's interval: `initial × factor^n`, at most `max`, ± jitter.
-    private mutating func schedulePoll(_ job: inout JobProgress, at now: Timestamp, draw: Double, minimum: Duration = .zero, into commands: inout [ExecutionCommand]) {
+    private mutating func schedulePoll(
+        _ job: inout JobProgress, at now: Timestamp, draw: Double, minimum: Duration = .zero, into commands: inout [ExecutionCommand]
+    ) {
         let interval = currentProvider.poll?.interval ?? Backoff(initial: .seconds(5), max: .seconds(5))
         var delay = interval.initial * Self.pow(interval.factor, job.polls)
         delay = min(delay, interval.max)
@@ -327,7 +334,9 @@ public struct Execution: Sendable {
 
     /// A poll that failed in transit or was throttled is retried at the next interval, within the
     /// job's timeout; any other error is the attempt's outcome.
-    private mutating func pollFailed(_ outcome: AttemptOutcome, job: JobProgress, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
+    private mutating func pollFailed(
+        _ outcome: AttemptOutcome, job: JobProgress, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]
+    ) {
         let transient = outcome.status == nil || outcome.status == 429 || (outcome.status ?? 0) >= 500
         guard transient, !outcome.outcomes.contains("bad_response") else {
             fail(outcome, call: "poll", at: now, draw: draw, into: &commands)
@@ -341,7 +350,8 @@ public struct Execution: Sendable {
     private mutating func cancelJob(at now: Timestamp, into commands: inout [ExecutionCommand]) {
         guard case .job(let job) = phase else { return }
         let provider = currentProvider
-        guard let spec = provider.cancel, let call = try? CallRenderer(provider: provider).render(spec, purpose: .cancel, id: makeCall(), variables: variables(job: job.info))
+        guard let spec = provider.cancel,
+            let call = try? CallRenderer(provider: provider).render(spec, purpose: .cancel, id: makeCall(), variables: variables(job: job.info))
         else { return }
         commands.append(.send(call))
     }
@@ -369,7 +379,9 @@ public struct Execution: Sendable {
             if let value = output.path.first(body), !value.isNull { outputs[output.name] = value }
         }
         guard let primary = provider.result.outputs.first, outputs[primary.name] != nil else {
-            fail(.badResponse("the result has no \(provider.result.outputs.first?.name ?? "output")"), call: "result", at: now, draw: draw, into: &commands)
+            fail(
+                .badResponse("the result has no \(provider.result.outputs.first?.name ?? "output")"), call: "result", at: now, draw: draw,
+                into: &commands)
             return
         }
         // Per-second billing uses the length the provider reports, rounded up to whole seconds.
@@ -378,6 +390,7 @@ public struct Execution: Sendable {
         let seconds = reported.map { min(max($0, 0), Request.maxDurationSeconds) } ?? currentEntry.params.durationSeconds ?? 0
         let cost = provider.pricing.cost(seconds: seconds, tier: currentEntry.tier, resolution: tier?.resolution ?? currentEntry.params.resolution)
         commands.append(.report(provider: provider.id, .success))
+        commands.append(.attemptEnded(provider: provider.id))
         let result = ExecutionResult(
             requestID: request.id, status: .succeeded, provider: provider.id, tier: currentEntry.tier, outputs: outputs, cost: cost,
             currency: provider.pricing.currency, attempts: attempts, fallbackUsed: provider.id != (plan.firstChoice ?? plan.entries.first?.provider),
@@ -391,6 +404,7 @@ public struct Execution: Sendable {
     private mutating func fail(_ outcome: AttemptOutcome, call: String, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
         let provider = currentProvider
         if let signal = outcome.signal { commands.append(.report(provider: provider.id, signal)) }
+        commands.append(.attemptEnded(provider: provider.id))
         var fields: JSONObject = ["provider": .string(provider.id), "call": .string(call), "outcome": .array(outcome.outcomes.map(JSONValue.string))]
         if let status = outcome.status { fields["status"] = .int(status) }
         if let code = outcome.code { fields["code"] = .string(code) }
@@ -400,7 +414,9 @@ public struct Execution: Sendable {
         lastFailure = "\(provider.id): \(outcome.summary)"
 
         let entry = policy.onError.resolve(status: outcome.status, outcomes: outcome.outcomes)
-        let rule: JSONObject = ["matched": .string(entry?.key.description ?? "none"), "source": .string(entry?.location == nil ? "default" : "policy")]
+        let rule: JSONObject = [
+            "matched": .string(entry?.key.description ?? "none"), "source": .string(entry?.location == nil ? "default" : "policy"),
+        ]
         switch entry?.action ?? .fallback {
         case .retry(let retry) where retriesOnProvider < retry.attempts:
             let delay = Self.retryDelay(retry, hint: outcome.retryAfter, retryIndex: retriesOnProvider, draw: draw)
@@ -412,7 +428,9 @@ public struct Execution: Sendable {
                 finish(failing: Failure.attemptsExhausted, reason: "max_attempts (\(cap)) reached", at: now, into: &commands)
             } else {
                 retriesOnProvider += 1
-                log("action", rule.merging(["action": "retry", "delay_s": .double(delay.secondsValue), "retry": .int(retriesOnProvider)]), at: now, into: &commands)
+                log(
+                    "action", rule.merging(["action": "retry", "delay_s": .double(delay.secondsValue), "retry": .int(retriesOnProvider)]), at: now,
+                    into: &commands)
                 let timer = makeTimer()
                 phase = .waitingToRetry(timer)
                 commands.append(.wait(until: now + delay, timer))

@@ -9,6 +9,9 @@ public enum ExecutionCommand: Sendable, Hashable {
     case log(DecisionEvent)
     /// Tell the provider's limiter and breaker how a call went.
     case report(provider: String, ProviderSignal)
+    /// The attempt at this provider is over (its job ended or its submit failed): free its
+    /// concurrency slot.
+    case attemptEnded(provider: String)
     /// The request is done; no more commands follow.
     case finish(ExecutionResult)
 }

@@ -14,6 +14,7 @@ extension Policy {
             let rules = m.required("rules").flatMap { decodeRules($0, tierNames: tierNames) } ?? []
             let limits = m["limits"].flatMap(decodeLimits) ?? PolicyLimits()
             let budget = m["budget"].flatMap(decodeBudget)
+            let queueing = m["concurrency"].flatMap(decodeQueueing) ?? .default
             let currency = m["currency"]?.currencyCode()
             let onError = m["on_error"].flatMap(decodeErrorTable) ?? ErrorTable()
             let lintIgnore =
@@ -32,7 +33,7 @@ extension Policy {
             guard let id else { return nil }
             return Policy(
                 id: id, description: description, match: match, tiers: tiers, defaultTier: defaultTier,
-                constraints: constraints, rules: rules, limits: limits, budget: budget, currency: currency,
+                constraints: constraints, rules: rules, limits: limits, budget: budget, queueing: queueing, currency: currency,
                 onError: onError, lintIgnore: Set(lintIgnore), location: root.location)
         } ?? nil
     }
@@ -215,6 +216,25 @@ extension Policy {
                 maxCostPerRequest: m["max_cost_per_request"]?.money(), maxAttempts: m["max_attempts"]?.int(min: 1, max: 1000),
                 deadline: m["deadline"]?.duration(positive: true), location: node.location)
         }
+    }
+
+    private enum WhenFull: String, CaseIterable {
+        case queue, skip
+    }
+
+    /// `concurrency: {when_full: queue, max_wait: 10s}` or `{when_full: skip}`.
+    private static func decodeQueueing(_ node: ConfigNode) -> QueuePolicy? {
+        node.mapping { m -> QueuePolicy? in
+            let whenFull = m.required("when_full")?.oneOf(WhenFull.self)
+            let maxWait = m["max_wait"]?.duration()
+            switch whenFull {
+            case .queue: return .queue(maxWait: maxWait ?? .seconds(10))
+            case .skip:
+                if let node = m["max_wait"] { node.warning("'max_wait' has no effect with when_full: skip", code: "no-effect") }
+                return .skip
+            case nil: return nil
+            }
+        } ?? nil
     }
 
     private static func decodeBudget(_ node: ConfigNode) -> Budget? {

@@ -12,6 +12,8 @@ public struct Policy: Sendable {
     public var rules: [Rule]
     public var limits: PolicyLimits
     public var budget: Budget?
+    /// What a request does when a provider is at its concurrency or rate limit.
+    public var queueing: QueuePolicy
     /// The currency of caps and budgets; every planned provider must price in it.
     public var currency: String?
     public var onError: ErrorTable

@@ -23,6 +23,7 @@ extension ProviderDescriptor {
             let cancel = m["cancel"].flatMap { decodeRequest($0, scope: jobScope, defaultMethod: .DELETE) }
             let pricing = m.required("pricing").flatMap(decodePricing)
             let limits = m["limits"].flatMap(decodeLimits) ?? ProviderLimits()
+            let breaker = m["circuit_breaker"].flatMap(decodeCircuitBreaker) ?? CircuitBreakerSettings()
 
             if let submit, submit.mode == .async, !m.has("poll"), let submitNode = m["submit"] {
                 submitNode.error("an async submit needs a 'poll' section (or set mode: sync)", code: "missing-key")
@@ -34,7 +35,7 @@ extension ProviderDescriptor {
                 id: id, kind: kind, displayName: displayName, enabled: enabled, baseURL: baseURL, auth: auth,
                 headers: headers, mappings: mappings, submit: submit, poll: poll, result: result, errors: errors,
                 cancel: cancel, webhook: webhook, pricing: pricing, capabilities: capabilities, limits: limits,
-                location: root.location)
+                circuitBreaker: breaker, location: root.location)
         } ?? nil
     }
 
@@ -409,6 +410,18 @@ extension ProviderDescriptor {
             }
             return .range(low...high)
         } ?? nil
+    }
+
+    private static func decodeCircuitBreaker(_ node: ConfigNode) -> CircuitBreakerSettings? {
+        node.mapping { m in
+            let defaults = CircuitBreakerSettings()
+            return CircuitBreakerSettings(
+                consecutiveFailures: m["consecutive_failures"]?.int(min: 1, max: 10_000) ?? defaults.consecutiveFailures,
+                failureRate: m["failure_rate"]?.double(min: 0.01, max: 1) ?? defaults.failureRate,
+                window: m["window"]?.duration(positive: true) ?? defaults.window,
+                minimumCalls: m["minimum_calls"]?.int(min: 1, max: 1_000_000) ?? defaults.minimumCalls,
+                cooldown: m["cooldown"]?.duration(positive: true) ?? defaults.cooldown)
+        }
     }
 
     private static func decodeLimits(_ node: ConfigNode) -> ProviderLimits? {

@@ -22,6 +22,7 @@ public struct ProviderDescriptor: Sendable {
     public var pricing: Pricing
     public var capabilities: Capabilities
     public var limits: ProviderLimits
+    public var circuitBreaker: CircuitBreakerSettings
     /// Where the descriptor starts, for diagnostics about it.
     public var location: SourceLocation
 }

@@ -74,7 +74,11 @@ import Testing
         // Runway's body renders its own shapes: a data URI, a mapped ratio, an integer duration.
         let runwaySubmit = try #require(run.sent.first { $0.call.provider == "runway" }?.call)
         let body = try JSONValue.parse(try #require(runwaySubmit.body))
-        #expect(body == ["model": "gen4_turbo", "promptImage": "data:image/png;base64,aGVsbG8=", "promptText": "Hello, I am your new assistant", "ratio": "1280:720", "duration": 30])
+        #expect(
+            body == [
+                "model": "gen4_turbo", "promptImage": "data:image/png;base64,aGVsbG8=", "promptText": "Hello, I am your new assistant",
+                "ratio": "1280:720", "duration": 30,
+            ])
         #expect(runwaySubmit.headers.contains { $0.name == "X-Runway-Version" && $0.value == "2024-11-06" })
     }
 
@@ -186,10 +190,12 @@ import Testing
         #expect(result.outputs["video_url"] == "https://cdn.fal/n-1.mp4")
         // 29.4 s reported, billed as 30 whole seconds at 0.039.
         #expect(result.cost == Money(decimal: "1.17"))
-        #expect(run.sent.map(\.call.url) == [
-            "https://queue.fal.run/fal-ai/nano-banana/talking-photo", "http://fal.test/requests/n-1/status", "http://fal.test/requests/n-1/status",
-            "http://fal.test/requests/n-1",
-        ])
+        #expect(
+            run.sent.map(\.call.url) == [
+                "https://queue.fal.run/fal-ai/nano-banana/talking-photo", "http://fal.test/requests/n-1/status",
+                "http://fal.test/requests/n-1/status",
+                "http://fal.test/requests/n-1",
+            ])
         #expect(run.sent[0].call.headers.contains { $0.name == "Content-Type" && $0.value == "application/json" })
     }
 
@@ -217,11 +223,13 @@ import Testing
     @Test func anOversizeImageIsNeverSent() throws {
         let request = request()
         let plan = try planner.plan(request).get()
-        var run = try ScriptedRun(plan: plan, request: request, config: config, image: ResolvedImage(base64: "", mime: "image/png", bytes: 17_000_000))
+        var run = try ScriptedRun(
+            plan: plan, request: request, config: config, image: ResolvedImage(base64: "", mime: "image/png", bytes: 17_000_000))
         run.run(respond: ProviderReplies.success)
         // 17 MB: over runway's 16 MB and nano-banana's 5 MB, within veo3's 200 MB.
         #expect(run.submits == ["veo3"])
-        var big = try ScriptedRun(plan: plan, request: request, config: config, image: ResolvedImage(base64: "", mime: "image/png", bytes: 17_000_000))
+        var big = try ScriptedRun(
+            plan: plan, request: request, config: config, image: ResolvedImage(base64: "", mime: "image/png", bytes: 17_000_000))
         big.run(respond: failing("veo3", with: ProviderReplies.status(500)))
         #expect(big.submits == ["veo3"])
         #expect(big.result?.failureCode == "all_providers_failed")
@@ -235,8 +243,12 @@ import Testing
     }
 
     @Test func retryDelays() {
-        let exponential = RetryAction(attempts: 5, delay: .exponential, interval: .seconds(1), factor: 2, jitter: 0, maxDelay: .seconds(5), then: .fallback)
-        #expect((0..<4).map { Execution.retryDelay(exponential, hint: nil, retryIndex: $0, draw: 0.5) } == [.seconds(1), .seconds(2), .seconds(4), .seconds(5)])
+        let exponential = RetryAction(
+            attempts: 5, delay: .exponential, interval: .seconds(1), factor: 2, jitter: 0, maxDelay: .seconds(5), then: .fallback)
+        #expect(
+            (0..<4).map { Execution.retryDelay(exponential, hint: nil, retryIndex: $0, draw: 0.5) } == [
+                .seconds(1), .seconds(2), .seconds(4), .seconds(5),
+            ])
         let afterHint = RetryAction(attempts: 1, delay: .retryAfter, interval: .seconds(3), maxDelay: .seconds(60), then: .fallback)
         #expect(Execution.retryDelay(afterHint, hint: .seconds(90), retryIndex: 0, draw: 0) == .seconds(60))
         #expect(Execution.retryDelay(afterHint, hint: nil, retryIndex: 0, draw: 0) == .seconds(3))

@@ -72,6 +72,8 @@ struct ScriptedRun {
                 events.append(event)
             case .report(let provider, let signal):
                 signals.append((provider, signal))
+            case .attemptEnded:
+                continue
             case .finish(let result):
                 self.result = result
             }
@@ -99,7 +101,9 @@ enum ProviderReplies {
         .response(HTTPResponse(status: status, headers: headers, body: .json(body)))
     }
 
-    static func status(_ code: Int, headers: [(name: String, value: String)] = [], body: JSONValue = ["error": ["message": "failed"]]) -> ScriptedRun.Reply {
+    static func status(
+        _ code: Int, headers: [(name: String, value: String)] = [], body: JSONValue = ["error": ["message": "failed"]]
+    ) -> ScriptedRun.Reply {
         .response(HTTPResponse(status: code, headers: headers, body: .json(body)))
     }
 

@@ -1,0 +1,101 @@
+import DequeModule
+
+/// Keeps a failing provider out of plans: it opens after `consecutiveFailures` failures in a
+/// row, or when the failure rate over `window` reaches `failureRate` (with at least
+/// `minimumCalls` calls); after `cooldown` it lets one probe through (half-open), which closes
+/// it on success and reopens it on failure.
+public struct CircuitBreaker: Sendable {
+    public enum State: Sendable, Hashable {
+        case closed
+        case open(until: Timestamp)
+        case halfOpen(probing: Bool)
+    }
+
+    public let settings: CircuitBreakerSettings
+    public private(set) var state: State = .closed
+    private var consecutive = 0
+    private var recent: Deque<(at: Timestamp, failed: Bool)> = []
+
+    public init(settings: CircuitBreakerSettings) {
+        self.settings = settings
+    }
+
+    /// Whether a call may go now; in half-open state only one probe at a time.
+    public mutating func allow(at now: Timestamp) -> Bool {
+        switch state {
+        case .closed:
+            return true
+        case .open(let until):
+            guard now >= until else { return false }
+            state = .halfOpen(probing: true)
+            return true
+        case .halfOpen(let probing):
+            guard !probing else { return false }
+            state = .halfOpen(probing: true)
+            return true
+        }
+    }
+
+    /// For the planner's world state: open (and not yet due for a probe) means unavailable.
+    public func isAvailable(at now: Timestamp) -> Bool {
+        switch state {
+        case .closed: true
+        case .open(let until): now >= until
+        case .halfOpen(let probing): !probing
+        }
+    }
+
+    public mutating func record(failed: Bool, at now: Timestamp) {
+        recent.append((now, failed))
+        while let first = recent.first, now.millisecondsSinceEpoch - first.at.millisecondsSinceEpoch > settings.window.milliseconds {
+            recent.removeFirst()
+        }
+        consecutive = failed ? consecutive + 1 : 0
+        switch state {
+        case .halfOpen:
+            if failed { trip(at: now) } else { reset() }
+        case .open:
+            break
+        case .closed:
+            guard failed else { return }
+            let failures = recent.lazy.filter(\.failed).count
+            let rateTripped = recent.count >= settings.minimumCalls && Double(failures) / Double(recent.count) >= settings.failureRate
+            if consecutive >= settings.consecutiveFailures || rateTripped { trip(at: now) }
+        }
+    }
+
+    /// Why the circuit is open, for exclusions and logs.
+    public func reason(at now: Timestamp) -> String? {
+        guard case .open(let until) = state, now < until else { return nil }
+        return "circuit open for \(TimeSpan.format(.milliseconds(until.millisecondsSinceEpoch - now.millisecondsSinceEpoch))) more"
+    }
+
+    private mutating func trip(at now: Timestamp) {
+        state = .open(until: now + settings.cooldown)
+        consecutive = 0
+        recent.removeAll()
+    }
+
+    private mutating func reset() {
+        state = .closed
+        consecutive = 0
+        recent.removeAll()
+    }
+}
+
+/// A provider's breaker thresholds (`circuit_breaker:` in its descriptor).
+public struct CircuitBreakerSettings: Sendable, Hashable {
+    public var consecutiveFailures: Int
+    public var failureRate: Double
+    public var window: Duration
+    public var minimumCalls: Int
+    public var cooldown: Duration
+
+    public init(consecutiveFailures: Int = 5, failureRate: Double = 0.5, window: Duration = .seconds(60), minimumCalls: Int = 10, cooldown: Duration = .seconds(30)) {
+        self.consecutiveFailures = consecutiveFailures
+        self.failureRate = failureRate
+        self.window = window
+        self.minimumCalls = minimumCalls
+        self.cooldown = cooldown
+    }
+}
