@@ -133,20 +133,24 @@ struct PlanCommand: ParsableCommand {
     }
 
     private func readState(_ config: Config) throws -> WorldState {
-        guard let state else { return .empty }
-        let text = try readInput(state)
-        do {
-            let json = try JSONValue.parse(text)
-            switch WorldState.decode(json, knownProviders: config.providers.map(\.id)) {
-            case .success(let world): return world
-            case .failure(let errors):
-                for error in errors.errors { Terminal.standardError.writeLine("\(state): error: \(error)") }
-                throw ExitStatus.invalidInput.exitCode
-            }
-        } catch let error as JSONParseError {
-            Terminal.standardError.writeLine("\(state):\(error.line):\(error.column): error: \(error.message)")
+        try state.map { try readWorldState($0, config: config) } ?? .empty
+    }
+}
+
+/// Reads a `--state` file: a JSON world snapshot.
+func readWorldState(_ path: String, config: Config) throws -> WorldState {
+    let text = try readInput(path)
+    do {
+        let json = try JSONValue.parse(text)
+        switch WorldState.decode(json, knownProviders: config.providers.map(\.id)) {
+        case .success(let world): return world
+        case .failure(let errors):
+            for error in errors.errors { Terminal.standardError.writeLine("\(path): error: \(error)") }
             throw ExitStatus.invalidInput.exitCode
         }
+    } catch let error as JSONParseError {
+        Terminal.standardError.writeLine("\(path):\(error.line):\(error.column): error: \(error.message)")
+        throw ExitStatus.invalidInput.exitCode
     }
 }
 

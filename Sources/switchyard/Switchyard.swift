@@ -4,7 +4,7 @@ import Foundation
 /// The `switchyard` command line: a thin shell over SwitchyardCore that reads files and the
 /// environment, calls the pure core, and writes JSON to stdout and diagnostics to stderr.
 @main
-struct Switchyard: ParsableCommand {
+struct Switchyard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchyard",
         abstract: "A configuration-driven router for generative-media APIs.",
@@ -12,13 +12,17 @@ struct Switchyard: ParsableCommand {
             Exit codes: 0 success, 1 invalid input or config, 2 usage error, 3 the request failed.
             """,
         version: "0.1.0",
-        subcommands: [ValidateCommand.self, LintCommand.self, PlanCommand.self])
+        subcommands: [ValidateCommand.self, LintCommand.self, PlanCommand.self, GenerateCommand.self])
 
     /// Runs the command, mapping usage errors to exit code 2 as the CLI contract says.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {

@@ -10,7 +10,7 @@ import Testing
 
     @Test func tokenBucketRefillsAtItsRate() {
         var bucket = TokenBucket(requestsPerMinute: 60, at: t0)
-        for _ in 0..<60 { 
+        for _ in 0..<60 {
             let r1 = bucket.tryAcquire(at: t0)
             #expect(r1)
         }
@@ -63,7 +63,8 @@ import Testing
 
     @Test func breakerOpensOnFailureRateOverItsWindow() {
         var breaker = CircuitBreaker(
-            settings: CircuitBreakerSettings(consecutiveFailures: 100, failureRate: 0.5, window: .seconds(60), minimumCalls: 10, cooldown: .seconds(5)))
+            settings: CircuitBreakerSettings(
+                consecutiveFailures: 100, failureRate: 0.5, window: .seconds(60), minimumCalls: 10, cooldown: .seconds(5)))
         // Alternating: never 2 failures in a row, but half of every window fails.
         for index in 0..<9 { breaker.record(failed: index % 2 == 0, at: at(Double(index))) }
         #expect(breaker.state == .closed)
@@ -74,7 +75,8 @@ import Testing
 
     @Test func oldOutcomesLeaveTheWindow() {
         var breaker = CircuitBreaker(
-            settings: CircuitBreakerSettings(consecutiveFailures: 100, failureRate: 0.5, window: .seconds(10), minimumCalls: 4, cooldown: .seconds(5)))
+            settings: CircuitBreakerSettings(consecutiveFailures: 100, failureRate: 0.5, window: .seconds(10), minimumCalls: 4, cooldown: .seconds(5))
+        )
         for index in 0..<3 { breaker.record(failed: true, at: at(Double(index))) }
         for index in 0..<3 { breaker.record(failed: false, at: at(Double(index) + 3)) }
         // The failures are 20 s old: one more failure is 1 in 4.
@@ -97,7 +99,8 @@ import Testing
         let r14 = gate.request(at: t0, waitingSince: t0, queueing: .skip)
         #expect(r14 == .reject(reason: "at max_concurrent 1"))
         #expect(gate.request(at: at(2), waitingSince: t0, queueing: .queue(maxWait: .seconds(10))) == .wait(until: at(10)))
-        #expect(gate.request(at: at(10), waitingSince: t0, queueing: .queue(maxWait: .seconds(10))) == .reject(reason: "waited 10s at max_concurrent 1"))
+        #expect(
+            gate.request(at: at(10), waitingSince: t0, queueing: .queue(maxWait: .seconds(10))) == .reject(reason: "waited 10s at max_concurrent 1"))
         gate.release()
         #expect(gate.request(at: at(3), waitingSince: t0, queueing: .queue(maxWait: .seconds(10))) == .proceed)
         #expect(gate.inFlight == 1)
@@ -126,7 +129,8 @@ import Testing
     }
 
     @Test func descriptorAndPolicySettingsDecode() throws {
-        let yaml = descriptorYAML(extra: "circuit_breaker: {consecutive_failures: 3, failure_rate: 0.25, window: 2m, minimum_calls: 20, cooldown: 45s}")
+        let yaml = descriptorYAML(
+            extra: "circuit_breaker: {consecutive_failures: 3, failure_rate: 0.25, window: 2m, minimum_calls: 20, cooldown: 45s}")
         let policy = policyYAML(extra: "concurrency: {when_full: skip}")
         let config = try #require(load(providers: ["providers.d/alpha.yaml": yaml], policies: ["routes/demo.yaml": policy]).config)
         #expect(

@@ -61,6 +61,7 @@ public struct Execution: Sendable {
         public static let attemptsExhausted = FailAction(
             message: "We couldn't create this right now. Please try again later.", code: "attempts_exhausted")
         public static let deadlineExceeded = FailAction(message: "This is taking too long. Please try again later.", code: "deadline_exceeded")
+        public static let cancelled = FailAction(message: "The request was cancelled.", code: "cancelled")
     }
 
     /// - Parameters:
@@ -465,9 +466,7 @@ public struct Execution: Sendable {
     }
 
     private mutating func finish(failing action: FailAction, reason: String, at now: Timestamp, into commands: inout [ExecutionCommand]) {
-        let result = ExecutionResult(
-            requestID: request.id, status: .failed, provider: nil, tier: nil, outputs: [:], cost: .zero, currency: plan.currency,
-            attempts: attempts, fallbackUsed: false, failureCode: action.code, message: action.message)
+        let result = ExecutionResult.failure(requestID: request.id, action: action, currency: plan.currency, attempts: attempts)
         var fields = result.logFields
         fields["reason"] = .string(reason)
         log("result", fields, at: now, into: &commands)

@@ -24,4 +24,11 @@ public struct ExecutionResult: Sendable, Hashable {
     /// For failures: a stable snake_case code and a message for the user.
     public var failureCode: String?
     public var message: String?
+
+    /// A request that failed with `action`'s code and message.
+    public static func failure(requestID: String?, action: FailAction, currency: String?, attempts: Int = 0) -> ExecutionResult {
+        ExecutionResult(
+            requestID: requestID, status: .failed, provider: nil, tier: nil, outputs: [:], cost: .zero, currency: currency, attempts: attempts,
+            fallbackUsed: false, failureCode: action.code, message: action.message)
+    }
 }

@@ -91,7 +91,10 @@ public struct CircuitBreakerSettings: Sendable, Hashable {
     public var minimumCalls: Int
     public var cooldown: Duration
 
-    public init(consecutiveFailures: Int = 5, failureRate: Double = 0.5, window: Duration = .seconds(60), minimumCalls: Int = 10, cooldown: Duration = .seconds(30)) {
+    public init(
+        consecutiveFailures: Int = 5, failureRate: Double = 0.5, window: Duration = .seconds(60), minimumCalls: Int = 10,
+        cooldown: Duration = .seconds(30)
+    ) {
         self.consecutiveFailures = consecutiveFailures
         self.failureRate = failureRate
         self.window = window
