@@ -71,7 +71,8 @@ struct GenerateCommand: AsyncParsableCommand {
         sink.write(.plan(plan, at: LiveExecutor.now()))
         let executor = LiveExecutor(
             config: config, transport: transport,
-            secrets: SecretStore(environment: ProcessInfo.processInfo.environment, baseDirectory: options.config), gates: gates)
+            secrets: SecretStore(environment: ProcessInfo.processInfo.environment, baseDirectory: options.config), gates: gates,
+            cache: CacheStore(config: config))
         let result = await executor.run(plan: plan, request: parsed, image: image) { sink.write($0) }
         sink.close()
         try await transport.shutdown()

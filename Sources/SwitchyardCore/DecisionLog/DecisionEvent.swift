@@ -29,6 +29,14 @@ public struct DecisionEvent: Sendable, Hashable {
         DecisionEvent(timestamp: timestamp, event: "request_rejected", requestID: requestID, fields: errors.json.objectValue ?? [:])
     }
 
+    /// The `cache_hit` event: an identical request's result served again, at no cost.
+    public static func cacheHit(_ result: ExecutionResult, key: CacheKey, at timestamp: Timestamp) -> DecisionEvent {
+        var fields: JSONObject = ["key": .string(key.digest)]
+        if let provider = result.provider { fields["provider"] = .string(provider) }
+        fields["cost"] = result.cost.json
+        return DecisionEvent(timestamp: timestamp, event: "cache_hit", requestID: result.requestID, fields: fields)
+    }
+
     /// One compact JSON line, without the newline.
     public var jsonLine: String {
         var object: JSONObject = ["ts": .string(timestamp.rfc3339), "event": .string(event), "request_id": requestID.map(JSONValue.string) ?? .null]

@@ -15,6 +15,13 @@ extension Policy {
             let limits = m["limits"].flatMap(decodeLimits) ?? PolicyLimits()
             let budget = m["budget"].flatMap(decodeBudget)
             let queueing = m["concurrency"].flatMap(decodeQueueing) ?? .default
+            let cache = m["cache"].flatMap { node in
+                node.mapping { c -> CacheSettings? in
+                    let ttl = c.required("ttl")?.duration(positive: true)
+                    let maxEntries = c["max_entries"]?.int(min: 1, max: 100_000_000) ?? 10_000
+                    return ttl.map { CacheSettings(ttl: $0, maxEntries: maxEntries) }
+                } ?? nil
+            }
             let currency = m["currency"]?.currencyCode()
             let onError = m["on_error"].flatMap(decodeErrorTable) ?? ErrorTable()
             let lintIgnore =
@@ -33,7 +40,7 @@ extension Policy {
             guard let id else { return nil }
             return Policy(
                 id: id, description: description, match: match, tiers: tiers, defaultTier: defaultTier,
-                constraints: constraints, rules: rules, limits: limits, budget: budget, queueing: queueing, currency: currency,
+                constraints: constraints, rules: rules, limits: limits, budget: budget, queueing: queueing, cache: cache, currency: currency,
                 onError: onError, lintIgnore: Set(lintIgnore), location: root.location)
         } ?? nil
     }

@@ -14,6 +14,8 @@ public struct Policy: Sendable {
     public var budget: Budget?
     /// What a request does when a provider is at its concurrency or rate limit.
     public var queueing: QueuePolicy
+    /// Results kept for identical requests; nil when the policy does not cache.
+    public var cache: CacheSettings?
     /// The currency of caps and budgets; every planned provider must price in it.
     public var currency: String?
     public var onError: ErrorTable

@@ -8,12 +8,14 @@ public struct LiveExecutor: Sendable {
     let transport: HTTPTransport
     let secrets: SecretStore
     let gates: ProviderGates
+    let cache: CacheStore
 
-    public init(config: Config, transport: HTTPTransport, secrets: SecretStore, gates: ProviderGates) {
+    public init(config: Config, transport: HTTPTransport, secrets: SecretStore, gates: ProviderGates, cache: CacheStore) {
         self.config = config
         self.transport = transport
         self.secrets = secrets
         self.gates = gates
+        self.cache = cache
     }
 
     /// The wall clock, in the core's terms.
@@ -21,8 +23,23 @@ public struct LiveExecutor: Sendable {
         Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
     }
 
-    /// Executes `plan` and returns how it ended. `log` gets every decision as it is made.
+    /// Executes `plan`, or serves an identical earlier request from the policy's cache, and
+    /// returns how it ended. `log` gets every decision as it is made.
     public func run(plan: Plan, request: Request, image: ResolvedImage?, log: @escaping @Sendable (DecisionEvent) -> Void) async -> ExecutionResult {
+        let key = CacheKey(request: request, tier: plan.tier, policy: plan.policy, image: image)
+        if let cached = await cache.lookup(key, policy: plan.policy, at: Self.now()) {
+            let result = cached.servedFromCache(requestID: request.id)
+            log(.cacheHit(result, key: key, at: Self.now()))
+            return result
+        }
+        let result = await execute(plan: plan, request: request, image: image, log: log)
+        await cache.store(result, for: key, policy: plan.policy, at: Self.now())
+        return result
+    }
+
+    private func execute(
+        plan: Plan, request: Request, image: ResolvedImage?, log: @escaping @Sendable (DecisionEvent) -> Void
+    ) async -> ExecutionResult {
         guard var execution = Execution(plan: plan, request: request, config: config, image: image) else {
             return .failure(requestID: request.id, action: Execution.Failure.noProvider, currency: plan.currency)
         }

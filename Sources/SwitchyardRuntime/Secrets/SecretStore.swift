@@ -17,7 +17,9 @@ public struct SecretStore: Sendable {
     public func value(for reference: SecretReference) -> Result<String, SecretMissing> {
         switch reference {
         case .environment(let name):
-            guard let value = environment[name], !value.isEmpty else { return .failure(SecretMissing(description: "environment variable \(name) is not set")) }
+            guard let value = environment[name], !value.isEmpty else {
+                return .failure(SecretMissing(description: "environment variable \(name) is not set"))
+            }
             return .success(value)
         case .file(let path):
             let full = path.hasPrefix("/") ? path : (baseDirectory as NSString).appendingPathComponent(path)

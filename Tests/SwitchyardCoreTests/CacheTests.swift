@@ -1,0 +1,72 @@
+import Foundation
+import OrderedCollections
+import Testing
+
+@testable import SwitchyardCore
+
+@Suite struct CacheTests {
+    let image = ResolvedImage(base64: "aGVsbG8=", mime: "image/png", bytes: 5)
+
+    func request(prompt: String = "Hello", features: [String: Bool] = ["lip_sync": true, "captions": false], metadata: JSONObject = [:]) -> Request {
+        Request(
+            id: "r", user: "u", kind: .video, prompt: prompt, durationSeconds: 30, quality: "standard", aspectRatio: AspectRatio(width: 16, height: 9),
+            voice: ["speed": 1.0, "pitch": 0.0], features: features, metadata: metadata)
+    }
+
+    func key(_ request: Request, tier: String = "standard", image: ResolvedImage? = nil) -> CacheKey {
+        CacheKey(request: request, tier: tier, policy: "talkingphoto", image: image ?? self.image)
+    }
+
+    @Test func theKeyCoversWhatChangesTheOutput() {
+        let base = key(request())
+        #expect(base.digest.count == 64)
+        #expect(key(request(metadata: ["campaign": "spring"])) == base)
+        #expect(key(request(features: ["lip_sync": true])) == base)
+        #expect(key(request(prompt: "Hi")) != base)
+        #expect(key(request(), tier: "premium") != base)
+        #expect(key(request(), image: ResolvedImage(base64: "aGVsbG9v", mime: "image/png", bytes: 6)) != base)
+        #expect(key(request(features: ["lip_sync": false])) != base)
+    }
+
+    func result(_ provider: String = "veo3") -> ExecutionResult {
+        ExecutionResult(
+            requestID: "r", status: .succeeded, provider: provider, tier: "standard", outputs: ["video_url": "https://v"], cost: Money(decimal: "4.5")!,
+            currency: "INR", attempts: 2, fallbackUsed: true, failureCode: nil, message: nil)
+    }
+
+    @Test func entriesExpireAfterTheirTTL() {
+        var cache = ResultCache(settings: CacheSettings(ttl: .seconds(60), maxEntries: 10))
+        let t0 = Timestamp(millisecondsSinceEpoch: 0)
+        let k = key(request())
+        cache.store(result(), for: k, at: t0)
+        #expect(cache.lookup(k, at: t0 + .seconds(59))?.provider == "veo3")
+        #expect(cache.lookup(k, at: t0 + .seconds(60)) == nil)
+    }
+
+    @Test func theLeastRecentlyUsedEntryGoesFirst() {
+        var cache = ResultCache(settings: CacheSettings(ttl: .seconds(600), maxEntries: 2))
+        let t0 = Timestamp(millisecondsSinceEpoch: 0)
+        let (a, b, c) = (key(request(prompt: "a")), key(request(prompt: "b")), key(request(prompt: "c")))
+        cache.store(result("a"), for: a, at: t0)
+        cache.store(result("b"), for: b, at: t0)
+        _ = cache.lookup(a, at: t0)
+        cache.store(result("c"), for: c, at: t0)
+        #expect(cache.count == 2)
+        #expect(cache.lookup(b, at: t0) == nil)
+        #expect(cache.lookup(a, at: t0)?.provider == "a")
+    }
+
+    @Test func failuresAreNotCachedAndHitsCostNothing() {
+        var cache = ResultCache(settings: CacheSettings(ttl: .seconds(600), maxEntries: 2))
+        let t0 = Timestamp(millisecondsSinceEpoch: 0)
+        let k = key(request())
+        cache.store(.failure(requestID: "r", action: Execution.Failure.allFailed, currency: "INR"), for: k, at: t0)
+        #expect(cache.lookup(k, at: t0) == nil)
+        let served = result().servedFromCache(requestID: "r2")
+        #expect(served.cost == .zero && served.attempts == 0 && served.requestID == "r2" && !served.fallbackUsed)
+    }
+
+    @Test func policiesDeclareTheirCache() throws {
+        #expect(try shippedConfig().policies.first?.cache == CacheSettings(ttl: .seconds(86_400), maxEntries: 10_000))
+    }
+}
