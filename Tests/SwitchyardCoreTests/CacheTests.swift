@@ -9,7 +9,8 @@ import Testing
 
     func request(prompt: String = "Hello", features: [String: Bool] = ["lip_sync": true, "captions": false], metadata: JSONObject = [:]) -> Request {
         Request(
-            id: "r", user: "u", kind: .video, prompt: prompt, durationSeconds: 30, quality: "standard", aspectRatio: AspectRatio(width: 16, height: 9),
+            id: "r", user: "u", kind: .video, prompt: prompt, durationSeconds: 30, quality: "standard",
+            aspectRatio: AspectRatio(width: 16, height: 9),
             voice: ["speed": 1.0, "pitch": 0.0], features: features, metadata: metadata)
     }
 
@@ -30,7 +31,8 @@ import Testing
 
     func result(_ provider: String = "veo3") -> ExecutionResult {
         ExecutionResult(
-            requestID: "r", status: .succeeded, provider: provider, tier: "standard", outputs: ["video_url": "https://v"], cost: Money(decimal: "4.5")!,
+            requestID: "r", status: .succeeded, provider: provider, tier: "standard", outputs: ["video_url": "https://v"],
+            cost: Money(decimal: "4.5")!,
             currency: "INR", attempts: 2, fallbackUsed: true, failureCode: nil, message: nil)
     }
 
