@@ -46,7 +46,27 @@ struct GenerateCommand: AsyncParsableCommand {
         if parsed.id == nil { parsed.id = "req-\(UInt32.random(in: 0...UInt32.max))" }
 
         let transport = HTTPTransport()
-        defer { Task { try? await transport.shutdown() } }
+        let result: ExecutionResult
+        do {
+            result = try await execute(parsed, config: config, transport: transport)
+        } catch {
+            try? await transport.shutdown()
+            throw error
+        }
+        try await transport.shutdown()
+
+        Terminal.standardOutput.writeLine(Self.output(result).jsonString(prettyPrinted: true))
+        Terminal.flushAll()
+        if result.status == .failed {
+            Terminal.standardError.writeLine("\(request): request failed (\(result.failureCode ?? "failed")): \(result.message ?? "")")
+            Terminal.flushAll()
+            throw ExitStatus.requestFailed.exitCode
+        }
+    }
+
+    /// Reads the image, plans with the breakers' view of the world, and runs the plan.
+    private func execute(_ request: Request, config: Config, transport: HTTPTransport) async throws -> ExecutionResult {
+        var parsed = request
         var image: ResolvedImage?
         if let input = parsed.image {
             do {
@@ -75,15 +95,7 @@ struct GenerateCommand: AsyncParsableCommand {
             cache: CacheStore(config: config))
         let result = await executor.run(plan: plan, request: parsed, image: image) { sink.write($0) }
         sink.close()
-        try await transport.shutdown()
-
-        Terminal.standardOutput.writeLine(Self.output(result).jsonString(prettyPrinted: true))
-        Terminal.flushAll()
-        if result.status == .failed {
-            Terminal.standardError.writeLine("\(request): request failed (\(result.failureCode ?? "failed")): \(result.message ?? "")")
-            Terminal.flushAll()
-            throw ExitStatus.requestFailed.exitCode
-        }
+        return result
     }
 
     /// The result as `generate` prints it.
