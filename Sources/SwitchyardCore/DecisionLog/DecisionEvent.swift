@@ -8,12 +8,15 @@ public struct DecisionEvent: Sendable, Hashable {
     public var timestamp: Timestamp
     public var event: String
     public var requestID: String?
+    /// Ties together the events of one execution, when a driver gives one.
+    public var traceID: String?
     public var fields: JSONObject
 
-    public init(timestamp: Timestamp, event: String, requestID: String?, fields: JSONObject) {
+    public init(timestamp: Timestamp, event: String, requestID: String?, traceID: String? = nil, fields: JSONObject) {
         self.timestamp = timestamp
         self.event = event
         self.requestID = requestID
+        self.traceID = traceID
         self.fields = fields
     }
 
@@ -40,6 +43,7 @@ public struct DecisionEvent: Sendable, Hashable {
     /// One compact JSON line, without the newline.
     public var jsonLine: String {
         var object: JSONObject = ["ts": .string(timestamp.rfc3339), "event": .string(event), "request_id": requestID.map(JSONValue.string) ?? .null]
+        if let traceID { object["trace_id"] = .string(traceID) }
         for (key, value) in fields { object[key] = value }
         return JSONValue.object(object).jsonString()
     }

@@ -16,6 +16,7 @@ public struct Execution: Sendable {
     /// The descriptor of each plan entry, in plan order.
     private let providers: [ProviderDescriptor]
     private let image: ResolvedImage?
+    private let traceID: String?
 
     private var entryIndex = 0
     /// Calls that tried to start a job, across providers.
@@ -68,7 +69,8 @@ public struct Execution: Sendable {
     ///   - plan: from the ``Planner``.
     ///   - config: the config the plan was made from; nil when it lacks the plan's policy or providers.
     ///   - image: the request's image, already read and measured by the driver.
-    public init?(plan: Plan, request: Request, config: Config, image: ResolvedImage? = nil) {
+    ///   - traceID: set on every logged event; the driver makes it (the core draws no random numbers).
+    public init?(plan: Plan, request: Request, config: Config, image: ResolvedImage? = nil, traceID: String? = nil) {
         guard let policy = config.policy(plan.policy) else { return nil }
         let providers = plan.entries.compactMap { config.provider($0.provider) }
         guard providers.count == plan.entries.count else { return nil }
@@ -77,6 +79,7 @@ public struct Execution: Sendable {
         self.policy = policy
         self.providers = providers
         self.image = image
+        self.traceID = traceID
     }
 
     public var isFinished: Bool {
@@ -518,7 +521,7 @@ public struct Execution: Sendable {
     }
 
     private func log(_ event: String, _ fields: JSONObject, at now: Timestamp, into commands: inout [ExecutionCommand]) {
-        commands.append(.log(DecisionEvent(timestamp: now, event: event, requestID: request.id, fields: fields)))
+        commands.append(.log(DecisionEvent(timestamp: now, event: event, requestID: request.id, traceID: traceID, fields: fields)))
     }
 }
 

@@ -25,22 +25,30 @@ public struct LiveExecutor: Sendable {
 
     /// Executes `plan`, or serves an identical earlier request from the policy's cache, and
     /// returns how it ended. `log` gets every decision as it is made.
-    public func run(plan: Plan, request: Request, image: ResolvedImage?, log: @escaping @Sendable (DecisionEvent) -> Void) async -> ExecutionResult {
+    public func run(
+        plan: Plan, request: Request, image: ResolvedImage?, traceID: String? = nil, log: @escaping @Sendable (DecisionEvent) -> Void
+    ) async -> ExecutionResult {
         let key = CacheKey(request: request, tier: plan.tier, policy: plan.policy, image: image)
         if let cached = await cache.lookup(key, policy: plan.policy, at: Self.now()) {
             let result = cached.servedFromCache(requestID: request.id)
             log(.cacheHit(result, key: key, at: Self.now()))
             return result
         }
-        let result = await execute(plan: plan, request: request, image: image, log: log)
+        let result = await execute(plan: plan, request: request, image: image, traceID: traceID ?? Self.makeTraceID(), log: log)
         await cache.store(result, for: key, policy: plan.policy, at: Self.now())
         return result
     }
 
+    /// 16 random bytes as hex, as W3C trace ids are.
+    public static func makeTraceID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<2).map { _ in String(generator.next() as UInt64, radix: 16).leftPadded(to: 16) }.joined()
+    }
+
     private func execute(
-        plan: Plan, request: Request, image: ResolvedImage?, log: @escaping @Sendable (DecisionEvent) -> Void
+        plan: Plan, request: Request, image: ResolvedImage?, traceID: String, log: @escaping @Sendable (DecisionEvent) -> Void
     ) async -> ExecutionResult {
-        guard var execution = Execution(plan: plan, request: request, config: config, image: image) else {
+        guard var execution = Execution(plan: plan, request: request, config: config, image: image, traceID: traceID) else {
             return .failure(requestID: request.id, action: Execution.Failure.noProvider, currency: plan.currency)
         }
         let queueing = config.policy(plan.policy)?.queueing ?? .default
@@ -98,5 +106,11 @@ public struct LiveExecutor: Sendable {
             return .rejected(call.id, reason: reason)
         }
         return await transport.perform(call, auth: auth)
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: Swift.max(0, width - count)) + self
     }
 }
