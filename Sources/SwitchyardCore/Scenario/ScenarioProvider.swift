@@ -1,0 +1,80 @@
+/// One provider's scripted behaviour: how long its jobs take and which faults it injects.
+public struct ScenarioProvider: Sendable, Hashable {
+    /// The provider id, as in `providers.d`.
+    public var id: String
+    /// The time from acceptance to the end of a job.
+    public var latency: LatencyDistribution
+    /// In file order: the order matters to ``fault(for:at:draw:)``.
+    public var faults: [ScenarioFault]
+    /// Where the entry is written, for diagnostics about it; nil for a default entry.
+    public var location: SourceLocation?
+
+    public init(id: String, latency: LatencyDistribution = .default, faults: [ScenarioFault] = [], location: SourceLocation? = nil) {
+        self.id = id
+        self.latency = latency
+        self.faults = faults
+        self.location = location
+    }
+
+    /// The fault one call meets, or nil when it is answered normally.
+    ///
+    /// The faults that apply to `call` and whose window holds `elapsed` are taken in file order
+    /// with their probabilities p1, p2, ...; the first fault k with `draw < p1 + ... + pk` wins.
+    /// One uniform draw thus picks at most one fault, each with its own probability while the
+    /// running sum stays within 1; once the sum reaches 1 the later faults can no longer fire.
+    /// Faults outside their window or for other calls take no share.
+    ///
+    /// - Parameters:
+    ///   - call: which request of the provider's API is being answered.
+    ///   - elapsed: time since the scenario started (the emulator's start, the simulation's 0).
+    ///   - draw: a uniform draw in [0, 1).
+    public func fault(for call: ProviderCallKind, at elapsed: Duration, draw: Double) -> ScenarioFault? {
+        var cumulative = 0.0
+        for fault in faults where fault.applies(to: call, at: elapsed) {
+            cumulative += fault.probability
+            if draw < cumulative { return fault }
+        }
+        return nil
+    }
+
+    /// The faults that can fire for `call` at `elapsed`, in order.
+    public func activeFaults(for call: ProviderCallKind, at elapsed: Duration) -> [ScenarioFault] {
+        faults.filter { $0.applies(to: call, at: elapsed) }
+    }
+}
+
+/// What a scripted provider does with one call: the fault it meets, and for a submit it
+/// accepts, the job it starts.
+public struct ScenarioOutcome: Sendable, Hashable {
+    /// nil: answered normally, at once.
+    public var fault: ScenarioFault?
+    /// The accepted job of a submit; nil for other calls and for submits a fault refuses.
+    public var job: ScenarioJob?
+
+    public init(fault: ScenarioFault?, job: ScenarioJob?) {
+        self.fault = fault
+        self.job = job
+    }
+}
+
+extension ScenarioProvider {
+    /// The outcome of one call arriving at `elapsed`, with the draws taken in the documented
+    /// order: one for the fault, then, for a submit that is accepted, one for the job's latency.
+    ///
+    /// A submit is accepted when it meets no fault, a slow-response fault or a job failure; the
+    /// job starts once the fault's delay has passed. This is what the emulator does with a
+    /// valid request, so the simulator and the emulator agree draw for draw.
+    public func outcome(of call: ProviderCallKind, at elapsed: Duration, draws: inout SplitMix64) -> ScenarioOutcome {
+        let fault = fault(for: call, at: elapsed, draw: draws.nextUnit())
+        guard call == .submit else { return ScenarioOutcome(fault: fault, job: nil) }
+        let failure: ScenarioFault.JobFailure?
+        switch fault?.effect {
+        case nil, .respond: failure = nil
+        case .jobFailure(let scripted): failure = scripted
+        case .status, .hang, .connectionReset, .malformedJSON, .contentPolicy: return ScenarioOutcome(fault: fault, job: nil)
+        }
+        let acceptedAt = elapsed + (fault?.delay ?? .zero)
+        let job = ScenarioJob(acceptedAt: acceptedAt, latency: latency.sample(draws.nextUnit()), failure: failure)
+        return ScenarioOutcome(fault: fault, job: job)
+    }
+}
