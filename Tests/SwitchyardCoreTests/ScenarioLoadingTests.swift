@@ -188,7 +188,7 @@ import Testing
     }
 
     @Test func documentMistakesAreLocated() {
-        #expect(errors("") == ["scenario.yaml:1:1: error: the scenario file is empty"])
+        #expect(errors("") == ["scenario.yaml:1:1: error: the file is empty"])
         #expect(errors("seed: -1") == ["scenario.yaml:1:7: error: 'seed' must be at least 0, got -1"])
         #expect(errors("- seed: 1") == ["scenario.yaml:1:1: error: expected a mapping for the document, got a list"])
         #expect(errors("providers: [veo3]") == ["scenario.yaml:1:12: error: expected a mapping for 'providers', got a list"])

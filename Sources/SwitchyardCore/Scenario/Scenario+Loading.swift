@@ -29,46 +29,15 @@ extension Scenario {
         return LoadResult(scenario: diagnostics.hasErrors ? nil : scenario, diagnostics: diagnostics)
     }
 
-    /// Parses the one YAML document of a scenario; a syntax error is reported at its position.
+    /// The one YAML document of a scenario.
     private static func document(text: String, path: String, collector: DiagnosticCollector) -> Node? {
-        let start = SourceLocation(file: path, line: 1, column: 1)
-        do {
-            var documents = try Yams.compose_all(yaml: text, .basic, .default, .utf8)
-            var nodes: [Node] = []
-            while let node = documents.next() { nodes.append(node) }
-            if let error = documents.error { throw error }
-            guard let first = nodes.first else {
-                collector.error("the scenario file is empty", at: start, code: "empty")
-                return nil
-            }
-            if nodes.count > 1, let mark = nodes[1].mark {
-                collector.error(
-                    "a scenario file holds one YAML document", at: SourceLocation(file: path, line: mark.line, column: mark.column),
-                    code: "invalid-value")
-            }
-            return first
-        } catch let error as YamlError {
-            let (message, mark) = describe(error)
+        let nodes = YAMLDocuments.parse(text, path: path, collector: collector)
+        if nodes.count > 1, let mark = nodes[1].mark {
             collector.error(
-                message, at: mark.map { SourceLocation(file: path, line: $0.line, column: $0.column) } ?? start, code: "yaml-syntax")
-        } catch {
-            collector.error("cannot parse YAML: \(error)", at: start, code: "yaml-syntax")
+                "a scenario file holds one YAML document", at: SourceLocation(file: path, line: mark.line, column: mark.column), code: "invalid-value"
+            )
         }
-        return nil
-    }
-
-    private static func describe(_ error: YamlError) -> (String, Mark?) {
-        switch error {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-            .composer(let context, let problem, let mark, _):
-            return ("YAML syntax: \(problem)\(context.map { " \($0.text)" } ?? "")", mark)
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return ("duplicate key \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")) in a mapping", context.mark)
-        case .reader(let problem, _, _, _):
-            return ("cannot read the file: \(problem)", nil)
-        default:
-            return ("YAML error: \(error)", nil)
-        }
+        return nodes.first
     }
 
     static func decode(_ root: ConfigNode, knownProviders: [String]?) -> Scenario? {
