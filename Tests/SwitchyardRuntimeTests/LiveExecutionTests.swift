@@ -63,6 +63,27 @@ import Testing
         }
     }
 
+    /// The talking-photo error table, row by row, as the emulator answers Veo3's submit.
+    @Test(arguments: [(401, "provider_auth_failed"), (402, "payment_required"), (413, "image_too_large"), (422, "request_rejected")])
+    func statusRowsFailWithThePolicysCode(status: Int, code: String) async throws {
+        let scenario = Harness.quickJobs.replacingOccurrences(of: "veo3: {latency: 50ms}", with: "veo3: {faults: [{status: \(status)}]}")
+        try await Harness.withRuntime(scenario) { runtime in
+            let run = try await runtime.run()
+            #expect(run.result.failureCode == code, "\(run.log)")
+            #expect(run.result.attempts == 1)
+        }
+    }
+
+    @Test func aRefusedConnectionFallsBackAtOnce() async throws {
+        // Nothing listens on port 9 of the loopback interface.
+        try await Harness.withRuntime(adjust: { if $0.id == "veo3" { $0.baseURL = "http://127.0.0.1:9/veo3" } }) { runtime in
+            let run = try await runtime.run()
+            #expect(run.result.provider == "runway", "\(run.log)")
+            #expect(run.actions == ["fallback"])
+            #expect(run.events.first { $0.event == "attempt_outcome" }?.fields["outcome"] == ["connection"])
+        }
+    }
+
     @Test func unauthorizedFailsAndNoSecretIsEverWritten() async throws {
         try await Harness.withEmulator { config, environment in
             var wrong = environment

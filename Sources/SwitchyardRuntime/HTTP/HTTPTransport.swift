@@ -17,6 +17,9 @@ public final class HTTPTransport: Sendable {
     public init(maxResponseBytes: Int = 8 << 20, connectionsPerHost: Int = 64) {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
+        // A refused connection is the policy's `connection` outcome, to act on at once; the
+        // pool's own retries would hide it until the connect timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout = .init(connect: .seconds(10))
         configuration.redirectConfiguration = .disallow
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
