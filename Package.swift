@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "SwitchyardCore", targets: ["SwitchyardCore"]),
         .library(name: "SwitchyardRuntime", targets: ["SwitchyardRuntime"]),
         .library(name: "SwitchyardEmulator", targets: ["SwitchyardEmulator"]),
+        .library(name: "SwitchyardSimulator", targets: ["SwitchyardSimulator"]),
         .executable(name: "switchyard", targets: ["switchyard"]),
     ],
     dependencies: [
@@ -48,6 +49,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SwitchyardSimulator",
+            dependencies: [
+                "SwitchyardCore",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SwitchyardEmulator",
             dependencies: [
                 "SwitchyardCore",
@@ -66,6 +76,7 @@ let package = Package(
                 "SwitchyardCore",
                 "SwitchyardRuntime",
                 "SwitchyardEmulator",
+                "SwitchyardSimulator",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -102,6 +113,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwitchyardSimulatorTests",
+            dependencies: ["SwitchyardSimulator", "SwitchyardCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -130,7 +130,10 @@ import Testing
 
     @Test func textFormatExplainsThePlan() throws {
         let output = try CLIRunner.run(
-            ["plan", "--format", "text", "-"], stdin: #"{"id": "r", "user": "u", "kind": "video", "prompt": "hi", "duration_s": 60}"#)
+            ["plan", "--format", "text", "-"],
+            stdin:
+                #"{"id": "r", "user": "u", "kind": "video", "prompt": "hi", "image": {"url": "https://example.com/a.png", "bytes": 1000}, "duration_s": 60}"#
+        )
         #expect(output.status == 0)
         #expect(output.stdout.contains("1. veo3        standard (1080p 30 fps 4000 kbps) 9.00 INR"))
         #expect(output.stdout.contains("- runway [cost_cap]: estimated 12.00 INR exceeds the policy's max_cost_per_request of 10.00 INR"))
@@ -148,5 +151,42 @@ import Testing
         let output = try CLIRunner.run(["validate", "--config", "/nonexistent/switchyard"])
         #expect(output.status == 1)
         #expect(output.stderr.contains("no such config directory"))
+    }
+}
+
+/// `simulate` as a user runs it on the bundled examples.
+@Suite struct SimulateCommandTests {
+    @Test func simulatesTheBundledOutageDeterministically() throws {
+        let directory = try TemporaryDirectory()
+        let first = directory.url.appendingPathComponent("a.jsonl")
+        let second = directory.url.appendingPathComponent("b.jsonl")
+        let arguments = ["simulate", "--traffic", "examples/traffic.jsonl", "--scenario", "examples/scenarios/veo3-outage.yaml", "--decisions"]
+        let a = try CLIRunner.run(arguments + [first.path])
+        let b = try CLIRunner.run(arguments + [second.path])
+        #expect(a.status == 0, "\(a.stderr)")
+        #expect(a.stdout == b.stdout)
+        #expect(try Data(contentsOf: first) == Data(contentsOf: second))
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as? [String: Any])
+        for key in [
+            "requests", "succeeded", "failed", "fallback_used", "by_provider", "failures_by_code", "cost", "latency_s", "queue_wait_s",
+            "attempts_per_request", "cache_hits",
+        ] {
+            #expect(summary[key] != nil, "missing \(key)")
+        }
+        #expect(summary["requests"] as? Int == 5)
+    }
+
+    @Test func badTrafficLinesAreReportedAndTheRestIsSimulated() throws {
+        let directory = try TemporaryDirectory()
+        let traffic = try directory.write(
+            "traffic.jsonl",
+            """
+            {"at": 0, "user": "u", "kind": "video", "prompt": "hi", "image": {"path": "x.png", "bytes": 10}, "duration_s": 20}
+            {"at": 1, "kind": "vidoe"}
+            """)
+        let output = try CLIRunner.run(["simulate", "--traffic", traffic.path, "--scenario", "examples/scenarios/veo3-outage.yaml"])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("\(traffic.path):2: error:"))
+        #expect((try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])?["requests"] as? Int == 1)
     }
 }

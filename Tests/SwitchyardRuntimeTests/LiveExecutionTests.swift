@@ -40,8 +40,17 @@ import Testing
     }
 
     @Test func aRateLimitIsRetriedAfterRetryAfter() async throws {
-        let scenario = Harness.quickJobs.replacingOccurrences(
-            of: "veo3: {latency: 50ms}", with: "veo3: {latency: 50ms, faults: [{status: 429, retry_after: 1s, until: 500ms}]}")
+        // A seed whose first draw for veo3 hits the 429 and whose second does not: the first
+        // submit is throttled and the retry goes through, however long the test takes to start.
+        let seed = try #require(
+            (0..<1_000).first { seed in
+                var draws = Scenario(seed: UInt64(seed)).drawStream(for: "veo3")
+                return draws.nextUnit() < 0.5 && draws.nextUnit() >= 0.5
+            })
+        let scenario =
+            "seed: \(seed)\n"
+            + Harness.quickJobs.replacingOccurrences(
+                of: "veo3: {latency: 50ms}", with: "veo3: {latency: 50ms, faults: [{status: 429, retry_after: 1s, probability: 0.5}]}")
         try await Harness.withRuntime(scenario) { runtime in
             let run = try await runtime.run()
             #expect(run.result.provider == "veo3", "\(run.log)")

@@ -82,6 +82,12 @@ public struct Execution: Sendable {
         self.traceID = traceID
     }
 
+    /// The policy the plan came from.
+    public var policyID: String { plan.policy }
+
+    /// The user the request is for, whose budget its cost counts against.
+    public var user: String? { request.user }
+
     public var isFinished: Bool {
         if case .finished = phase { return true }
         return false

@@ -1,8 +1,11 @@
 /// Whether a provider can serve a request on a tier; the first mismatch, described for people.
 enum CapabilityCheck {
-    static func mismatch(kind: MediaKind, capabilities: Capabilities, tier: Tier, request: Request) -> String? {
+    static func mismatch(kind: MediaKind, capabilities: Capabilities, requiresImage: Bool, tier: Tier, request: Request) -> String? {
         if kind != request.kind {
             return "makes \(kind.rawValue), not \(request.kind.rawValue)"
+        }
+        if requiresImage, request.image == nil {
+            return "needs an input image; the request has none"
         }
         if let durations = capabilities.durations, let duration = request.durationSeconds, !durations.contains(duration) {
             return "duration \(duration) s is outside its \(durations)"

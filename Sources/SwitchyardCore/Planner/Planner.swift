@@ -159,7 +159,9 @@ public struct Planner: Sendable {
         if !provider.enabled { return (.disabled, "disabled in its descriptor (enabled: false)") }
         if let status, status.disabled { return (.disabled, "disabled in the world state\(status.reason.map { ": \($0)" } ?? "")") }
         if let status, !status.available { return (.unavailable, "unavailable in the world state\(status.reason.map { ": \($0)" } ?? "")") }
-        if let detail = CapabilityCheck.mismatch(kind: provider.kind, capabilities: provider.capabilities, tier: tier, request: request) {
+        if let detail = CapabilityCheck.mismatch(
+            kind: provider.kind, capabilities: provider.capabilities, requiresImage: provider.requiresImage, tier: tier, request: request)
+        {
             return (.capability, detail)
         }
         let currency = provider.pricing.currency
@@ -261,6 +263,7 @@ private final class ProviderProfile: Sendable {
     let enabled: Bool
     let pricing: Pricing
     let capabilities: Capabilities
+    let requiresImage: Bool
     /// The longest one attempt at this provider can take.
     let attemptTime: Duration
 
@@ -270,6 +273,7 @@ private final class ProviderProfile: Sendable {
         enabled = provider.enabled
         pricing = provider.pricing
         capabilities = provider.capabilities
+        requiresImage = provider.requiresImage
         attemptTime = Planner.attemptTime(provider)
     }
 }

@@ -44,6 +44,11 @@ public struct ValueMapping: Sendable, Hashable {
 }
 
 extension ProviderDescriptor {
+    /// True when the submit body sends the request's image, so requests without one cannot go here.
+    public var requiresImage: Bool {
+        submit.request.body?.variables.contains { $0.hasPrefix("image.") } ?? false
+    }
+
     /// Outcome names this provider's errors can map to, for checking error-table keys.
     public var declaredOutcomes: [String] {
         errors.codeMap.map(\.outcome) + errors.statusMap.map(\.outcome) + (poll?.states.compactMap(\.code) ?? [])

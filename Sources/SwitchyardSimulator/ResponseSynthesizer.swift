@@ -1,0 +1,82 @@
+import OrderedCollections
+public import SwitchyardCore
+
+/// Builds the answers a provider would give, from its descriptor alone: the job id where
+/// `job_id` reads it, a state the `state` rules map to what the scenario says, outputs where
+/// `result.outputs` reads them, errors where `errors` reads codes and messages. So any
+/// descriptor can be simulated, and the execution machine parses exactly what it parses live.
+struct ResponseSynthesizer: Sendable {
+    let provider: ProviderDescriptor
+
+    func accepted(jobID: String) -> HTTPResponse {
+        var body: JSONValue = [:]
+        let base = "sim://\(provider.id)/jobs/\(jobID)"
+        if let path = provider.submit.jobID { body = SimplePath.setting(.string(jobID), at: path, in: body) }
+        let urls = provider.submit.returnedURLs
+        if let path = urls.poll { body = SimplePath.setting(.string("\(base)/status"), at: path, in: body) }
+        if let path = urls.result { body = SimplePath.setting(.string(base), at: path, in: body) }
+        if let path = urls.cancel { body = SimplePath.setting(.string("\(base)/cancel"), at: path, in: body) }
+        if provider.submit.mode == .sync { body = withOutputs(body, jobID: jobID, seconds: nil) }
+        return HTTPResponse(status: provider.submit.acceptedStatuses.first ?? 200, body: .json(body))
+    }
+
+    /// A poll answer in `state`; a succeeded job's outputs are included unless a result fetch follows.
+    func poll(_ state: JobState, jobID: String, failure: ScenarioFault.JobFailure?, seconds: Int?) -> HTTPResponse {
+        var body: JSONValue = [:]
+        if let rule = provider.poll?.states.first(where: { $0.state == state && (state != .failed || failure == nil || $0.code == nil) })
+            ?? provider.poll?.states.first(where: { $0.state == state })
+        {
+            let value: JSONValue =
+                switch rule.test {
+                case .equals(let expected): expected
+                case .oneOf(let values): values.first ?? .null
+                case .exists(let present): present ? .string(failure?.message ?? "\(state.rawValue)") : .null
+                }
+            body = SimplePath.setting(value, at: rule.path, in: body)
+        }
+        if state == .failed, let failure { body = withError(body, code: failure.code, message: failure.message ?? "job failed") }
+        if state == .succeeded, provider.result.fetch == nil { body = withOutputs(body, jobID: jobID, seconds: seconds) }
+        return HTTPResponse(status: 200, body: .json(body))
+    }
+
+    func result(jobID: String, seconds: Int?) -> HTTPResponse {
+        HTTPResponse(status: 200, body: .json(withOutputs([:], jobID: jobID, seconds: seconds)))
+    }
+
+    func error(status: Int, retryAfter: Duration?, code: String?, message: String?) -> HTTPResponse {
+        var headers: [(name: String, value: String)] = []
+        if let retryAfter {
+            let seconds = (Double(retryAfter.milliseconds) / 1000).rounded(.up)
+            for case .header(let name) in provider.errors.retryAfter { headers.append((name, String(Int(seconds)))) }
+        }
+        let body = withError([:], code: code, message: message ?? "HTTP \(status)")
+        return HTTPResponse(status: status, headers: headers, body: .json(body))
+    }
+
+    /// A code that the descriptor maps to `outcome` (a glob with its wildcards filled in).
+    func code(mappingTo outcome: String) -> String? {
+        provider.errors.codeMap.first { $0.outcome == outcome }.map { $0.pattern.source.replacingStars() }
+    }
+
+    private func withError(_ body: JSONValue, code: String?, message: String) -> JSONValue {
+        var body = body
+        if let code, let path = provider.errors.codePaths.first { body = SimplePath.setting(.string(code), at: path, in: body) }
+        if let path = provider.errors.messagePaths.first { body = SimplePath.setting(.string(message), at: path, in: body) }
+        return body
+    }
+
+    private func withOutputs(_ body: JSONValue, jobID: String, seconds: Int?) -> JSONValue {
+        var body = body
+        for output in provider.result.outputs {
+            body = SimplePath.setting(.string("sim://\(provider.id)/files/\(jobID)/\(output.name)"), at: output.path, in: body)
+        }
+        if let seconds, let path = provider.result.durationPath { body = SimplePath.setting(.int(seconds), at: path, in: body) }
+        return body
+    }
+}
+
+extension String {
+    fileprivate func replacingStars() -> String {
+        String(map { $0 == "*" || $0 == "?" ? "X" : $0 })
+    }
+}

@@ -1,0 +1,94 @@
+import DequeModule
+import SwitchyardCore
+
+/// One provider as the scenario scripts it: its gate (breaker, rate, concurrency), its draws,
+/// and how it answers each call.
+struct SimulatedProvider {
+    let descriptor: ProviderDescriptor
+    let script: ScenarioProvider
+    let synthesizer: ResponseSynthesizer
+    var gate: ProviderGate
+    /// Executions queued at the gate, oldest first.
+    var waiters: Deque<Int> = []
+    private var draws: SplitMix64
+    private var jobs = 0
+
+    init(descriptor: ProviderDescriptor, scenario: Scenario, at now: Timestamp) {
+        self.descriptor = descriptor
+        script = scenario.provider(descriptor.id)
+        synthesizer = ResponseSynthesizer(provider: descriptor)
+        gate = ProviderGate(provider: descriptor, at: now)
+        draws = scenario.drawStream(for: descriptor.id)
+    }
+
+    struct Reply {
+        /// nil when nothing comes back (a cancel).
+        var event: ExecutionEvent?
+        var after: Duration
+        /// A job the call started.
+        var job: (id: String, job: ScenarioJob)?
+    }
+
+    /// How the provider answers `call` at `elapsed`, given the execution's current job there.
+    mutating func answer(_ call: OutboundCall, job current: (provider: String, id: String, job: ScenarioJob)?, at elapsed: Duration) -> Reply {
+        let kind: ProviderCallKind =
+            switch call.purpose {
+            case .submit: .submit
+            case .poll: .poll
+            case .result: .result
+            case .cancel: .cancel
+            }
+        let outcome = script.outcome(of: kind, at: elapsed, draws: &draws)
+        let delay = outcome.fault?.delay ?? .zero
+        if let fault = outcome.fault, let reply = faultReply(fault, call: call) { return reply }
+        switch call.purpose {
+        case .submit:
+            guard let job = outcome.job else { return Reply(event: nil, after: delay, job: nil) }
+            jobs += 1
+            let id = "\(descriptor.id)-\(jobs)"
+            return Reply(event: .response(call.id, synthesizer.accepted(jobID: id)), after: delay, job: (id, job))
+        case .poll:
+            guard let current, current.provider == descriptor.id else {
+                return Reply(
+                    event: .response(call.id, synthesizer.error(status: 404, retryAfter: nil, code: nil, message: "no such job")), after: delay)
+            }
+            let state = current.job.state(at: elapsed)
+            return Reply(
+                event: .response(call.id, synthesizer.poll(state, jobID: current.id, failure: current.job.failure, seconds: nil)), after: delay)
+        case .result:
+            return Reply(event: .response(call.id, synthesizer.result(jobID: current?.id ?? "unknown", seconds: nil)), after: delay)
+        case .cancel:
+            return Reply(event: nil, after: delay)
+        }
+    }
+
+    /// The answer a fault gives instead of the normal one; nil for faults that only delay or
+    /// that fail the job later.
+    private func faultReply(_ fault: ScenarioFault, call: OutboundCall) -> Reply? {
+        let id = call.id
+        switch fault.effect {
+        case .respond, .jobFailure:
+            return nil
+        case .status(let reply):
+            let response = synthesizer.error(status: reply.status, retryAfter: reply.retryAfter, code: reply.code, message: reply.message)
+            return Reply(event: .response(id, response), after: fault.delay)
+        case .hang(let hold):
+            // The client gives up at its timeout; a shorter hold ends in a dropped connection.
+            return hold < call.timeout
+                ? Reply(event: .transportFailure(id, .connection), after: fault.delay + hold)
+                : Reply(event: .transportFailure(id, .timeout), after: fault.delay + call.timeout)
+        case .connectionReset:
+            return Reply(event: .transportFailure(id, .connection), after: fault.delay)
+        case .malformedJSON:
+            return Reply(event: .response(id, HTTPResponse(status: 200, body: .malformed("{\"trunc"))), after: fault.delay)
+        case .contentPolicy(let message):
+            let code = synthesizer.code(mappingTo: "content_policy")
+            let status =
+                descriptor.errors.statusMap.first { $0.outcome == "content_policy" }.flatMap {
+                    if case .exact(let status) = $0.status { status } else { nil }
+                } ?? 422
+            let response = synthesizer.error(status: status, retryAfter: nil, code: code, message: message ?? "content policy violation")
+            return Reply(event: .response(id, response), after: fault.delay)
+        }
+    }
+}

@@ -1,0 +1,223 @@
+import DequeModule
+import OrderedCollections
+public import SwitchyardCore
+
+/// One request of simulated traffic and when it arrives.
+public struct SimulatedArrival: Sendable {
+    public var at: Duration
+    public var request: Request
+
+    public init(at: Duration, request: Request) {
+        self.at = at
+        self.request = request
+    }
+}
+
+/// Runs traffic through the same planner and execution machines as production, against
+/// providers scripted by a scenario, on a virtual clock: a discrete-event loop with no
+/// sleeping and no threads. Memory grows with the requests in flight, not with the traffic.
+public struct Simulator {
+    public let config: Config
+    public let scenario: Scenario
+    /// Virtual time starts here, so logs carry plausible timestamps.
+    public static let epoch = Timestamp(millisecondsSinceEpoch: 1_767_225_600_000)  // 2026-01-01T00:00:00Z
+
+    private let planner: Planner
+    private var providers: [String: SimulatedProvider] = [:]
+    private var caches: [String: ResultCache] = [:]
+    private var queue = EventQueue<Event>()
+    private var running: [Int: Running] = [:]
+    private var nextExecution = 0
+    private var now = Simulator.epoch
+    private var draws: SplitMix64
+    private var planDraws: SplitMix64
+    private var spent: [String: Money] = [:]
+    private var spentDay = 0
+    private var statistics = SimulationStatistics()
+
+    private enum Event {
+        case arrival(SimulatedArrival)
+        case execution(Int, ExecutionEvent)
+        case gate(Int, OutboundCall, waitingSince: Timestamp)
+    }
+
+    private struct Running {
+        var execution: Execution
+        var arrival: Timestamp
+        var job: (provider: String, id: String, job: ScenarioJob)?
+        var queueWait: Duration = .zero
+        /// A submit waiting at its provider's gate.
+        var waiting: (call: OutboundCall, since: Timestamp)?
+    }
+
+    /// - Parameter seed: overrides the scenario's seed.
+    public init(config: Config, scenario: Scenario, seed: UInt64? = nil) {
+        self.config = config
+        let seed = seed ?? scenario.seed
+        self.scenario = Scenario(seed: seed, providers: scenario.providers)
+        planner = Planner(config: config)
+        draws = SplitMix64(seed: seed ^ 0x5EED_0001)
+        planDraws = SplitMix64(seed: seed ^ 0x5EED_0002)
+        for provider in config.providers {
+            providers[provider.id] = SimulatedProvider(descriptor: provider, scenario: self.scenario, at: Simulator.epoch)
+        }
+        for policy in config.policies {
+            if let settings = policy.cache { caches[policy.id] = ResultCache(settings: settings) }
+        }
+    }
+
+    /// Runs `traffic` (in arrival order) to the end and returns the summary.
+    /// - Parameter decisions: every decision event, in virtual-time order.
+    public mutating func run(_ traffic: some Sequence<SimulatedArrival>, decisions: ((DecisionEvent) -> Void)? = nil) -> SimulationSummary {
+        var arrivals = traffic.makeIterator()
+        // Only the next arrival is queued, so the traffic is read as the clock reaches it.
+        if let first = arrivals.next() { queue.push(.arrival(first), at: Self.time(first.at)) }
+        while let (time, event) = queue.pop() {
+            now = Timestamp(millisecondsSinceEpoch: time)
+            switch event {
+            case .arrival(let arrival):
+                if let next = arrivals.next() { queue.push(.arrival(next), at: max(time, Self.time(next.at))) }
+                admit(arrival.request, decisions: decisions)
+            case .execution(let id, let event):
+                guard var entry = running[id] else { continue }
+                let commands = entry.execution.handle(event, at: now, draw: draws.nextUnit())
+                running[id] = entry
+                apply(commands, for: id, decisions: decisions)
+            case .gate(let id, let call, let since):
+                // The same wait can end by timer or by a freed slot; only the first counts.
+                guard running[id]?.waiting?.call.id == call.id else { continue }
+                send(call, for: id, waitingSince: since)
+            }
+        }
+        return statistics.summary(currency: config.policies.first?.currency)
+    }
+
+    private static func time(_ offset: Duration) -> Int64 { epoch.millisecondsSinceEpoch + offset.milliseconds }
+
+    private var elapsed: Duration { .milliseconds(now.millisecondsSinceEpoch - Self.epoch.millisecondsSinceEpoch) }
+
+    // MARK: - Requests
+
+    private mutating func admit(_ request: Request, decisions: ((DecisionEvent) -> Void)?) {
+        statistics.requests += 1
+        let day = Int(elapsed.milliseconds / 86_400_000)
+        if day != spentDay {
+            spent = [:]
+            spentDay = day
+        }
+        var state = WorldState(spentToday: spent)
+        for (id, provider) in providers where !provider.gate.status(at: now).available { state.providers[id] = provider.gate.status(at: now) }
+        let plan: Plan
+        switch planner.plan(request, state: state, draw: planDraws.nextUnit()) {
+        case .failure(let errors):
+            decisions?(.rejected(requestID: request.id, errors: errors, at: now))
+            statistics.recordRejected(code: errors.errors.first?.code ?? "invalid_request")
+            return
+        case .success(let value):
+            plan = value
+        }
+        decisions?(.plan(plan, at: now))
+        let image = request.image.map(Self.standIn)
+        let key = CacheKey(request: request, tier: plan.tier, policy: plan.policy, image: image)
+        if let cached = caches[plan.policy]?.lookup(key, at: now) {
+            let result = cached.servedFromCache(requestID: request.id)
+            decisions?(.cacheHit(result, key: key, at: now))
+            statistics.record(result, latency: .zero, queueWait: .zero, cacheHit: true)
+            return
+        }
+        nextExecution += 1
+        let id = nextExecution
+        guard var execution = Execution(plan: plan, request: request, config: config, image: image, traceID: "sim-\(id)") else { return }
+        let commands = execution.start(at: now)
+        running[id] = Running(execution: execution, arrival: now)
+        cacheKeys[id] = (plan.policy, key)
+        apply(commands, for: id, decisions: decisions)
+    }
+
+    private var cacheKeys: [Int: (policy: String, key: CacheKey)] = [:]
+
+    /// The simulator reads no files: an image is identified by its reference, which is all a
+    /// cache key or a template needs from it here.
+    private static func standIn(_ image: ImageInput) -> ResolvedImage {
+        switch image.source {
+        case .path(let path): ResolvedImage(base64: path, mime: "image/png", bytes: image.bytes ?? 0)
+        case .url(let url): ResolvedImage(base64: url, mime: "image/png", url: url, bytes: image.bytes ?? 0)
+        case .base64(let data, let mime): ResolvedImage(base64: data, mime: mime, bytes: image.bytes ?? 0)
+        }
+    }
+
+    private mutating func apply(_ commands: [ExecutionCommand], for id: Int, decisions: ((DecisionEvent) -> Void)?) {
+        for command in commands {
+            switch command {
+            case .send(let call):
+                send(call, for: id, waitingSince: now)
+            case .wait(let until, let timer):
+                queue.push(.execution(id, .timer(timer)), at: max(until.millisecondsSinceEpoch, now.millisecondsSinceEpoch))
+            case .log(let event):
+                if event.event == "attempt_outcome", let provider = event.fields["provider"]?.stringValue { statistics.recordFailedAttempt(provider) }
+                decisions?(event)
+            case .report(let provider, let signal):
+                providers[provider]?.gate.record(signal, at: now)
+            case .attemptEnded(let provider):
+                providers[provider]?.gate.release()
+                wakeWaiter(at: provider)
+            case .finish(let result):
+                guard let entry = running.removeValue(forKey: id) else { continue }
+                if let cache = cacheKeys.removeValue(forKey: id) { caches[cache.policy]?.store(result, for: cache.key, at: now) }
+                if result.status == .succeeded, let user = entry.execution.user { spent[user, default: .zero] += result.cost }
+                let latency = Duration.milliseconds(now.millisecondsSinceEpoch - entry.arrival.millisecondsSinceEpoch)
+                statistics.record(result, latency: latency, queueWait: entry.queueWait, cacheHit: false)
+            }
+        }
+    }
+
+    // MARK: - Providers
+
+    private mutating func send(_ call: OutboundCall, for id: Int, waitingSince: Timestamp) {
+        guard var provider = providers[call.provider], var entry = running[id] else { return }
+        if call.purpose == .submit {
+            let queueing = config.policy(entry.execution.policyID)?.queueing ?? .default
+            let decision = provider.gate.request(at: now, waitingSince: waitingSince, queueing: queueing)
+            if case .wait(let until) = decision {
+                entry.waiting = (call, waitingSince)
+                provider.waiters.append(id)
+                providers[call.provider] = provider
+                running[id] = entry
+                if let until { queue.push(.gate(id, call, waitingSince: waitingSince), at: until.millisecondsSinceEpoch) }
+                return
+            }
+            entry.waiting = nil
+            if case .reject(let reason) = decision {
+                providers[call.provider] = provider
+                running[id] = entry
+                queue.push(.execution(id, .rejected(call.id, reason: reason)), at: now.millisecondsSinceEpoch)
+                return
+            }
+            entry.queueWait += Duration.milliseconds(now.millisecondsSinceEpoch - waitingSince.millisecondsSinceEpoch)
+            statistics.recordAttempt(call.provider)
+        }
+        let reply = provider.answer(call, job: entry.job, at: elapsed)
+        if let job = reply.job { entry.job = (call.provider, job.id, job.job) }
+        if call.purpose == .cancel, let current = entry.job, current.provider == call.provider {
+            var canceled = current.job
+            canceled.canceledAt = elapsed
+            entry.job = (current.provider, current.id, canceled)
+        }
+        providers[call.provider] = provider
+        running[id] = entry
+        if let event = reply.event {
+            queue.push(.execution(id, event), at: now.millisecondsSinceEpoch + reply.after.milliseconds)
+        }
+    }
+
+    /// A slot freed: the first submit still queued there asks again now.
+    private mutating func wakeWaiter(at provider: String) {
+        guard var simulated = providers[provider] else { return }
+        while let id = simulated.waiters.popFirst() {
+            guard let waiting = running[id]?.waiting, waiting.call.provider == provider else { continue }
+            queue.push(.gate(id, waiting.call, waitingSince: waiting.since), at: now.millisecondsSinceEpoch)
+            break
+        }
+        providers[provider] = simulated
+    }
+}

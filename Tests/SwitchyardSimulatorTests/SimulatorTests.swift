@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+
+@testable import SwitchyardCore
+@testable import SwitchyardSimulator
+
+@Suite struct SimulatorTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func config() throws -> Config {
+        var files: [ConfigFile] = []
+        for (folder, role) in [("providers.d", ConfigFile.Role.provider), ("routes", .policy)] {
+            let url = root.appendingPathComponent(folder)
+            for name in try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
+            where name.hasSuffix(".yaml") && !name.hasSuffix(".test.yaml") {
+                files.append(
+                    ConfigFile(path: "\(folder)/\(name)", text: try String(contentsOf: url.appendingPathComponent(name), encoding: .utf8), role: role)
+                )
+            }
+        }
+        let result = ConfigLoader.load(files)
+        return try #require(result.config, "\(result.diagnostics)")
+    }
+
+    static func scenario(_ yaml: String) throws -> Scenario {
+        try #require(Scenario.load(text: yaml, path: "test.yaml").scenario)
+    }
+
+    static func traffic(_ count: Int, every seconds: Double = 1, quality: String = "standard") -> [SimulatedArrival] {
+        (0..<count).map { index in
+            SimulatedArrival(
+                at: .milliseconds(Int64(Double(index) * seconds * 1000)),
+                request: Request(
+                    id: "r\(index)", user: "user_\(index % 50)", kind: .video, prompt: "Hello \(index)",
+                    image: ImageInput(source: .path("examples/photo.png"), bytes: 2_536), durationSeconds: 20 + index % 40, quality: quality,
+                    aspectRatio: AspectRatio(width: 16, height: 9)))
+        }
+    }
+
+    func run(_ scenario: String, traffic: [SimulatedArrival], config: Config? = nil) throws -> (SimulationSummary, [String]) {
+        var simulator = Simulator(config: try config ?? Self.config(), scenario: try Self.scenario(scenario))
+        var lines: [String] = []
+        let summary = simulator.run(traffic) { lines.append($0.jsonLine) }
+        return (summary, lines)
+    }
+
+    @Test func healthyProvidersServeEveryRequestFromTheFirstChoice() throws {
+        let (summary, _) = try run("providers:\n  veo3: {latency: 30s}\n", traffic: Self.traffic(20))
+        #expect(summary.succeeded == 20)
+        #expect(summary.json["fallback_used"] == 0)
+        #expect(summary.json["by_provider"]?["veo3"]?["succeeded"] == 20)
+        #expect(summary.json["attempts_per_request"] == 1.0)
+        // A 30 s job is seen done at the first poll after it: 5 s, then × 1.5 each time.
+        let p50 = try #require(summary.json["latency_s"]?["p50"]?.doubleValue)
+        #expect(p50 >= 30 && p50 <= 40)
+    }
+
+    @Test func anOutageFallsBackAndCountsEveryFailedAttempt() throws {
+        let (summary, _) = try run("providers:\n  veo3: {faults: [{status: 500}]}\n  runway: {latency: 20s}\n", traffic: Self.traffic(30))
+        #expect(summary.succeeded == 30)
+        #expect(summary.json["fallback_used"] == 30)
+        #expect(summary.json["by_provider"]?["veo3"]?["failed"] == summary.json["by_provider"]?["veo3"]?["attempts"])
+        // Runway serves what its cost cap allows; longer requests go on to nano-banana.
+        let runway = try #require(summary.json["by_provider"]?["runway"]?["succeeded"]?.doubleValue)
+        let nano = summary.json["by_provider"]?["nano-banana"]?["succeeded"]?.doubleValue ?? 0
+        #expect(runway + nano == 30)
+        #expect(runway > 0)
+    }
+
+    @Test func theSameSeedGivesTheSameRunByteForByte() throws {
+        let scenario = """
+            seed: 11
+            providers:
+              veo3:
+                latency: {distribution: exponential, mean: 40s}
+                faults:
+                  - {status: 429, retry_after: 2s, probability: 0.2}
+                  - {error: timeout, probability: 0.05}
+                  - {job_failure: render_crash, probability: 0.1}
+              runway: {latency: {distribution: lognormal, p50: 60s, p99: 3m}}
+            """
+        let a = try run(scenario, traffic: Self.traffic(200, every: 0.5))
+        let b = try run(scenario, traffic: Self.traffic(200, every: 0.5))
+        #expect(a.0.json.jsonString() == b.0.json.jsonString())
+        #expect(a.1 == b.1)
+        let other = try run(scenario.replacingOccurrences(of: "seed: 11", with: "seed: 12"), traffic: Self.traffic(200, every: 0.5))
+        #expect(other.1 != a.1)
+    }
+
+    @Test func requestsQueueAtTheConcurrencyCap() throws {
+        var config = try Self.config()
+        var providers = config.providers
+        providers[providers.firstIndex { $0.id == "veo3" }!].limits.maxConcurrent = 1
+        config = Config(providers: providers, policies: config.policies)
+        let burst = Self.traffic(3, every: 0)
+        let (summary, _) = try run("providers:\n  veo3: {latency: 4s}\n", traffic: burst, config: config)
+        #expect(summary.json["by_provider"]?["veo3"]?["succeeded"] == 3)
+        let wait = try #require(summary.json["queue_wait_s"]?["mean"]?.doubleValue)
+        #expect(wait > 0)
+    }
+
+    @Test func synthesizedAnswersReadBackThroughEveryDescriptor() throws {
+        var descriptors = try Self.config().providers
+        let examples = Self.root.appendingPathComponent("examples/providers.d")
+        let files = try FileManager.default.contentsOfDirectory(atPath: examples.path).sorted().map {
+            ConfigFile(path: $0, text: try String(contentsOf: examples.appendingPathComponent($0), encoding: .utf8), role: .provider)
+        }
+        descriptors += try #require(ConfigLoader.load(files).config).providers
+        for descriptor in descriptors {
+            let synthesizer = ResponseSynthesizer(provider: descriptor)
+            let accepted = try #require(synthesizer.accepted(jobID: "job-7").body.json)
+            if let path = descriptor.submit.jobID { #expect(path.first(accepted) == "job-7", "\(descriptor.id)") }
+            for state in [JobState.queued, .running, .succeeded, .failed] where descriptor.poll?.states.contains(where: { $0.state == state }) == true
+            {
+                guard let body = synthesizer.poll(state, jobID: "job-7", failure: nil, seconds: nil).body.json else { continue }
+                let matched = descriptor.poll?.states.first { rule in
+                    let value = rule.path.first(body)
+                    switch rule.test {
+                    case .oneOf(let values): return value.map(values.contains) ?? false
+                    case .equals(let expected): return value == expected
+                    case .exists(let present): return (value != nil && value != .null) == present
+                    }
+                }
+                #expect(matched?.state == state, "\(descriptor.id) \(state)")
+            }
+            let final =
+                descriptor.result.fetch == nil
+                ? synthesizer.poll(.succeeded, jobID: "j", failure: nil, seconds: nil) : synthesizer.result(jobID: "j", seconds: nil)
+            #expect(descriptor.result.outputs.first.flatMap { $0.path.first(final.body.json ?? .null) } != nil, "\(descriptor.id)")
+        }
+    }
+
+    @Test func latencyPercentilesAreWithinOnePercent() {
+        var histogram = LatencyHistogram()
+        for value in 1...10_000 { histogram.record(Int64(value)) }
+        #expect(abs(Double(histogram.percentile(0.5)) - 5_000) / 5_000 < 0.01)
+        #expect(abs(Double(histogram.percentile(0.99)) - 9_900) / 9_900 < 0.01)
+        #expect(histogram.max == 10_000)
+        #expect(histogram.mean == 5_000.5)
+    }
+}
