@@ -48,6 +48,8 @@ public struct Simulator {
         var queueWait: Duration = .zero
         /// A submit waiting at its provider's gate.
         var waiting: (call: OutboundCall, since: Timestamp)?
+        /// The provider whose concurrency slot this execution holds.
+        var holding: String?
     }
 
     /// - Parameter seed: overrides the scenario's seed.
@@ -130,11 +132,11 @@ public struct Simulator {
         guard var execution = Execution(plan: plan, request: request, config: config, image: image, traceID: "sim-\(id)") else { return }
         let commands = execution.start(at: now)
         running[id] = Running(execution: execution, arrival: now)
-        cacheKeys[id] = (plan.policy, key)
+        cacheKeys[id] = (plan.policy, plan.tier, key)
         apply(commands, for: id, decisions: decisions)
     }
 
-    private var cacheKeys: [Int: (policy: String, key: CacheKey)] = [:]
+    private var cacheKeys: [Int: (policy: String, tier: String, key: CacheKey)] = [:]
 
     /// The simulator reads no files: an image is identified by its reference, which is all a
     /// cache key or a template needs from it here.
@@ -159,11 +161,20 @@ public struct Simulator {
             case .report(let provider, let signal):
                 providers[provider]?.gate.record(signal, at: now)
             case .attemptEnded(let provider):
+                // Only a slot the execution was granted: a submit still queued holds none.
+                guard running[id]?.holding == provider else { continue }
+                running[id]?.holding = nil
                 providers[provider]?.gate.release()
                 wakeWaiter(at: provider)
             case .finish(let result):
                 guard let entry = running.removeValue(forKey: id) else { continue }
-                if let cache = cacheKeys.removeValue(forKey: id) { caches[cache.policy]?.store(result, for: cache.key, at: now) }
+                if let provider = entry.holding {
+                    providers[provider]?.gate.release()
+                    wakeWaiter(at: provider)
+                }
+                if let cache = cacheKeys.removeValue(forKey: id) {
+                    caches[cache.policy]?.store(result, for: cache.key, requestedTier: cache.tier, at: now)
+                }
                 if result.status == .succeeded, let user = entry.execution.user { spent[user, default: .zero] += result.cost }
                 let latency = Duration.milliseconds(now.millisecondsSinceEpoch - entry.arrival.millisecondsSinceEpoch)
                 statistics.record(result, latency: latency, queueWait: entry.queueWait, cacheHit: false)
@@ -193,6 +204,7 @@ public struct Simulator {
                 queue.push(.execution(id, .rejected(call.id, reason: reason)), at: now.millisecondsSinceEpoch)
                 return
             }
+            entry.holding = call.provider
             entry.queueWait += Duration.milliseconds(now.millisecondsSinceEpoch - waitingSince.millisecondsSinceEpoch)
             statistics.recordAttempt(call.provider)
         }

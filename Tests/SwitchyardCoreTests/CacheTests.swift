@@ -27,6 +27,11 @@ import Testing
         #expect(key(request(), tier: "premium") != base)
         #expect(key(request(), image: ResolvedImage(base64: "aGVsbG9v", mime: "image/png", bytes: 6)) != base)
         #expect(key(request(features: ["lip_sync": false])) != base)
+        var defaultVoice = request()
+        defaultVoice.voice = [:]
+        #expect(key(defaultVoice) == base)
+        defaultVoice.voice = ["pitch": 0, "speed": 1]
+        #expect(key(defaultVoice) == base)
     }
 
     func result(_ provider: String = "veo3") -> ExecutionResult {
@@ -40,7 +45,7 @@ import Testing
         var cache = ResultCache(settings: CacheSettings(ttl: .seconds(60), maxEntries: 10))
         let t0 = Timestamp(millisecondsSinceEpoch: 0)
         let k = key(request())
-        cache.store(result(), for: k, at: t0)
+        cache.store(result(), for: k, requestedTier: "standard", at: t0)
         #expect(cache.lookup(k, at: t0 + .seconds(59))?.provider == "veo3")
         #expect(cache.lookup(k, at: t0 + .seconds(60)) == nil)
     }
@@ -49,10 +54,10 @@ import Testing
         var cache = ResultCache(settings: CacheSettings(ttl: .seconds(600), maxEntries: 2))
         let t0 = Timestamp(millisecondsSinceEpoch: 0)
         let (a, b, c) = (key(request(prompt: "a")), key(request(prompt: "b")), key(request(prompt: "c")))
-        cache.store(result("a"), for: a, at: t0)
-        cache.store(result("b"), for: b, at: t0)
+        cache.store(result("a"), for: a, requestedTier: "standard", at: t0)
+        cache.store(result("b"), for: b, requestedTier: "standard", at: t0)
         _ = cache.lookup(a, at: t0)
-        cache.store(result("c"), for: c, at: t0)
+        cache.store(result("c"), for: c, requestedTier: "standard", at: t0)
         #expect(cache.count == 2)
         #expect(cache.lookup(b, at: t0) == nil)
         #expect(cache.lookup(a, at: t0)?.provider == "a")
@@ -62,7 +67,8 @@ import Testing
         var cache = ResultCache(settings: CacheSettings(ttl: .seconds(600), maxEntries: 2))
         let t0 = Timestamp(millisecondsSinceEpoch: 0)
         let k = key(request())
-        cache.store(.failure(requestID: "r", action: Execution.Failure.allFailed, currency: "INR"), for: k, at: t0)
+        cache.store(.failure(requestID: "r", action: Execution.Failure.allFailed, currency: "INR"), for: k, requestedTier: "standard", at: t0)
+        cache.store(result(), for: k, requestedTier: "premium", at: t0)
         #expect(cache.lookup(k, at: t0) == nil)
         let served = result().servedFromCache(requestID: "r2")
         #expect(served.cost == .zero && served.attempts == 0 && served.requestID == "r2" && !served.fallbackUsed)

@@ -29,10 +29,34 @@ import Testing
         bucket.throttle(until: at(7), at: t0)
         let r6 = bucket.tryAcquire(at: at(6.9))
         #expect(!r6)
+        // Empty when the block lifts: the first token comes a tenth of a second later, no burst.
         let r7 = bucket.nextToken(at: at(1))
-        #expect(r7 == at(7))
+        #expect(r7 == at(7.1))
         let r8 = bucket.tryAcquire(at: at(7))
-        #expect(r8)
+        #expect(!r8)
+        let r9 = bucket.tryAcquire(at: at(7.1))
+        #expect(r9)
+        let r10 = bucket.tryAcquire(at: at(7.1))
+        #expect(!r10)
+    }
+
+    @Test func anAnsweringProbeClosesAHalfOpenBreaker() {
+        var breaker = CircuitBreaker(settings: CircuitBreakerSettings(consecutiveFailures: 1, cooldown: .seconds(10)))
+        breaker.record(failed: true, at: t0)
+        let probe = breaker.allow(at: at(10))
+        #expect(probe)
+        // A 429 or a 4xx says the provider is up.
+        breaker.recordAnswered(at: at(11))
+        #expect(breaker.state == .closed)
+    }
+
+    @Test func anAbandonedProbeExpires() {
+        var breaker = CircuitBreaker(settings: CircuitBreakerSettings(consecutiveFailures: 1, cooldown: .seconds(10)))
+        breaker.record(failed: true, at: t0)
+        let first = breaker.allow(at: at(10))
+        let blocked = breaker.allow(at: at(15))
+        let second = breaker.allow(at: at(20))
+        #expect(first && !blocked && second)
     }
 
     @Test func breakerOpensOnConsecutiveFailuresAndProbesAfterCooldown() {
@@ -115,7 +139,8 @@ import Testing
         // A 429 counts against the limiter, not the breaker.
         gate.record(.rateLimited(retryAfter: .seconds(90)), at: at(1))
         #expect(gate.breaker.state == .closed)
-        #expect(gate.request(at: at(2), waitingSince: at(2), queueing: .queue(maxWait: .seconds(300))) == .wait(until: at(91)))
+        // Blocked until 91 s, then empty: one request a minute gives the next token at 151 s.
+        #expect(gate.request(at: at(2), waitingSince: at(2), queueing: .queue(maxWait: .seconds(300))) == .wait(until: at(151)))
     }
 
     @Test func anOpenCircuitRejectsAndMarksTheProviderUnavailable() throws {

@@ -1,9 +1,9 @@
 import Foundation
 import OrderedCollections
-import SwitchyardRuntime
 import Testing
 
 @testable import SwitchyardCore
+@testable import SwitchyardRuntime
 
 /// The live runtime against the provider emulator over real loopback HTTP: each shipped
 /// descriptor end to end, the talking-photo error table, caches, gates and hostile answers.
@@ -222,5 +222,13 @@ enum GenerateOutput {
         for (name, value) in result.outputs { object[name] = value }
         object["message"] = result.message.map(JSONValue.string) ?? .null
         return JSONValue.object(.init(uniqueKeysWithValues: object.sorted { $0.key < $1.key })).jsonString()
+    }
+}
+
+@Suite struct OriginTests {
+    @Test func secretsGoOnlyToTheProvidersOwnOrigin() {
+        #expect(LiveExecutor.origin(of: "https://queue.fal.run/requests/1/status") == LiveExecutor.origin(of: "https://queue.fal.run"))
+        #expect(LiveExecutor.origin(of: "http://attacker.example/x") != LiveExecutor.origin(of: "https://queue.fal.run"))
+        #expect(LiveExecutor.origin(of: "https://queue.fal.run:8443/x") != LiveExecutor.origin(of: "https://queue.fal.run"))
     }
 }

@@ -14,7 +14,14 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
         fields["prompt"] = request.prompt.map(JSONValue.string) ?? .null
         fields["duration_s"] = request.durationSeconds.map(JSONValue.int) ?? .null
         fields["aspect_ratio"] = request.aspectRatio.map { .string($0.description) } ?? .null
-        fields["voice"] = .object(JSONObject(uniqueKeysWithValues: request.voice.sorted { $0.key < $1.key }))
+        // Voice as templates render it: neutral speed and pitch when absent, numbers as doubles.
+        var voice = JSONObject(
+            uniqueKeysWithValues: request.voice.sorted { $0.key < $1.key }.map { key, value in (key, value.doubleValue.map(JSONValue.double) ?? value)
+            })
+        if voice["speed"] == nil { voice["speed"] = .double(1) }
+        if voice["pitch"] == nil { voice["pitch"] = .double(0) }
+        voice.sort()
+        fields["voice"] = .object(voice)
         fields["features"] = .array(request.requiredFeatures.map(JSONValue.string))
         fields["image"] = image.map { .string(Self.hex(SHA256.hash(data: Array($0.base64.utf8)))) } ?? .null
         digest = Self.hex(SHA256.hash(data: Array(JSONValue.object(fields).jsonString().utf8)))

@@ -20,9 +20,10 @@ public struct ResultCache: Sendable {
         return entry.result
     }
 
-    /// Keeps a successful result; failures are never cached.
-    public mutating func store(_ result: ExecutionResult, for key: CacheKey, at now: Timestamp) {
-        guard result.status == .succeeded, settings.maxEntries > 0 else { return }
+    /// Keeps a successful result on the tier the request asked for; failures and downgrades
+    /// are never cached, so a degraded answer is not served again once the provider is back.
+    public mutating func store(_ result: ExecutionResult, for key: CacheKey, requestedTier: String, at now: Timestamp) {
+        guard result.status == .succeeded, result.tier == requestedTier, settings.maxEntries > 0 else { return }
         entries.removeValue(forKey: key)
         entries[key] = (now, result)
         if entries.count > settings.maxEntries { entries.removeFirst(entries.count - settings.maxEntries) }

@@ -10,7 +10,7 @@ struct AttemptOutcome: Sendable, Hashable {
     var retryAfter: Duration?
     /// For the provider's breaker and limiter; nil when the failure says nothing about the
     /// provider's health (a 4xx is the request's fault).
-    var signal: ProviderSignal?
+    var signal: ProviderSignal
 
     /// For logs: `HTTP 503`, `timeout`, `job failed: SAFETY.INPUT`.
     var summary: String {
@@ -21,6 +21,21 @@ struct AttemptOutcome: Sendable, Hashable {
 
     static func transport(_ failure: TransportFailure) -> AttemptOutcome {
         AttemptOutcome(status: nil, outcomes: [failure.rawValue], code: nil, message: nil, retryAfter: nil, signal: .failure)
+    }
+
+    /// A job that outlived its poll timeout: it failed after acceptance.
+    static func jobTimedOut() -> AttemptOutcome {
+        AttemptOutcome(
+            status: nil, outcomes: ["job_failed"], code: "job_timeout", message: "the job did not finish within the poll timeout", retryAfter: nil,
+            signal: .failure)
+    }
+
+    /// The same failure, seen on a job's poll or result fetch: the job is lost.
+    func lostJob() -> AttemptOutcome {
+        var mapped = outcomes.filter { !ErrorTable.builtInOutcomes.contains($0) || $0 == "content_policy" }
+        mapped.append("job_failed")
+        return AttemptOutcome(
+            status: nil, outcomes: mapped, code: code ?? status.map { "http_\($0)" }, message: message, retryAfter: nil, signal: .failure)
     }
 
     static func badResponse(_ message: String) -> AttemptOutcome {
@@ -36,13 +51,13 @@ struct AttemptOutcome: Sendable, Hashable {
         if let mapped = errors.outcome(forStatus: response.status), !outcomes.contains(mapped) { outcomes.append(mapped) }
         if response.status == 429, !outcomes.contains("rate_limited") { outcomes.append("rate_limited") }
         let retryAfter = RetryAfter.hint(in: response, sources: errors.retryAfter, now: now)
-        let signal: ProviderSignal? =
+        let signal: ProviderSignal =
             if outcomes.contains("rate_limited") {
                 .rateLimited(retryAfter: retryAfter)
             } else if response.status >= 500 {
                 .failure
             } else {
-                nil
+                .answered
             }
         return AttemptOutcome(
             status: response.status, outcomes: outcomes, code: code, message: json.flatMap { firstText(errors.messagePaths, in: $0) },
@@ -57,7 +72,7 @@ struct AttemptOutcome: Sendable, Hashable {
         if let ruleCode = rule?.code, !outcomes.contains(ruleCode) { outcomes.append(ruleCode) }
         outcomes.append("job_failed")
         // A refusal on content grounds says nothing about the provider's health.
-        let signal: ProviderSignal? = outcomes.contains("content_policy") ? nil : .failure
+        let signal: ProviderSignal = outcomes.contains("content_policy") ? .answered : .failure
         return AttemptOutcome(
             status: nil, outcomes: outcomes, code: code, message: firstText(errors.messagePaths, in: body), retryAfter: nil, signal: signal)
     }

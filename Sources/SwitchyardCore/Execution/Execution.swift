@@ -46,9 +46,10 @@ public struct Execution: Sendable {
         var pending: Pending
         var deadlineTimer: TimerID
 
-        enum Pending: Sendable {
+        enum Pending: Sendable, Equatable {
             case pollTimer(TimerID)
             case poll(CallID)
+            case resultTimer(TimerID)
             case result(CallID)
         }
     }
@@ -139,7 +140,7 @@ public struct Execution: Sendable {
     private func variables(job: TemplateVariables.Job? = nil) -> TemplateVariables {
         TemplateVariables(
             request: request, entry: currentEntry, image: image, mappings: currentProvider.mappings,
-            idempotencyKey: "\(request.id ?? "request")-\(currentProvider.id)", job: job)
+            idempotencyKey: "\(request.id ?? traceID ?? "request")-\(currentProvider.id)", job: job)
     }
 
     private mutating func beginAttempt(at now: Timestamp, into commands: inout [ExecutionCommand]) {
@@ -190,7 +191,11 @@ public struct Execution: Sendable {
             beginAttempt(at: now, into: &commands)
         case .job(let job) where job.deadlineTimer == id:
             cancelJob(at: now, into: &commands)
-            fail(.transport(.timeout), call: "job", at: now, draw: draw, into: &commands)
+            // A job that outlives its poll timeout failed after acceptance: the policy's
+            // `timeout` row (for calls) does not resubmit it to the same provider.
+            fail(.jobTimedOut(), call: "job", at: now, draw: draw, into: &commands)
+        case .job(let job) where job.pending == .resultTimer(id):
+            fetchResult(job, at: now, draw: draw, into: &commands)
         case .job(var job):
             guard case .pollTimer(let timer) = job.pending, timer == id, let poll = currentProvider.poll else { return }
             do {
@@ -231,11 +236,11 @@ public struct Execution: Sendable {
             switch job.pending {
             case .poll(let pending) where pending == id:
                 guard (200..<300).contains(response.status) else {
-                    pollFailed(.response(response, errors: provider.errors, now: now), job: job, at: now, draw: draw, into: &commands)
+                    pollFailed(.response(response, errors: provider.errors, now: now), job: job, fetch: false, at: now, draw: draw, into: &commands)
                     return
                 }
                 guard case .json(let body) = response.body else {
-                    pollFailed(.badResponse("the poll answer is not JSON"), job: job, at: now, draw: draw, into: &commands)
+                    pollFailed(.badResponse("the poll answer is not JSON"), job: job, fetch: false, at: now, draw: draw, into: &commands)
                     return
                 }
                 let (state, rule) = Self.state(of: body, rules: provider.poll?.states ?? [])
@@ -247,17 +252,8 @@ public struct Execution: Sendable {
                 }
                 switch state {
                 case .succeeded:
-                    if let fetch = provider.result.fetch {
-                        do {
-                            let call = try CallRenderer(provider: provider).render(
-                                fetch, purpose: .result, id: makeCall(), variables: variables(job: job.info))
-                            job.pending = .result(call.id)
-                            phase = .job(job)
-                            commands.append(.send(call))
-                        } catch {
-                            fail(
-                                .badResponse("cannot render the result call: \(error.message)"), call: "result", at: now, draw: draw, into: &commands)
-                        }
+                    if provider.result.fetch != nil {
+                        fetchResult(job, at: now, draw: draw, into: &commands)
                     } else {
                         succeed(with: body, at: now, draw: draw, into: &commands)
                     }
@@ -268,11 +264,12 @@ public struct Execution: Sendable {
                     schedulePoll(&job, at: now, draw: draw, into: &commands)
                 }
             case .result(let pending) where pending == id:
-                guard (200..<300).contains(response.status), case .json(let body) = response.body else {
-                    let outcome: AttemptOutcome =
-                        (200..<300).contains(response.status)
-                        ? .badResponse("the result answer is not JSON") : .response(response, errors: provider.errors, now: now)
-                    fail(outcome, call: "result", at: now, draw: draw, into: &commands)
+                guard (200..<300).contains(response.status) else {
+                    pollFailed(.response(response, errors: provider.errors, now: now), job: job, fetch: true, at: now, draw: draw, into: &commands)
+                    return
+                }
+                guard case .json(let body) = response.body else {
+                    fail(.badResponse("the result answer is not JSON"), call: "result", at: now, draw: draw, into: &commands)
                     return
                 }
                 succeed(with: body, at: now, draw: draw, into: &commands)
@@ -293,9 +290,9 @@ public struct Execution: Sendable {
         case .job(let job):
             switch job.pending {
             case .poll(let pending) where pending == id:
-                pollFailed(.transport(failure), job: job, at: now, draw: draw, into: &commands)
+                pollFailed(.transport(failure), job: job, fetch: false, at: now, draw: draw, into: &commands)
             case .result(let pending) where pending == id:
-                fail(.transport(failure), call: "result", at: now, draw: draw, into: &commands)
+                pollFailed(.transport(failure), job: job, fetch: true, at: now, draw: draw, into: &commands)
             default:
                 return
             }
@@ -316,7 +313,6 @@ public struct Execution: Sendable {
             fail(.badResponse("the submit answer has no job id"), call: "submit", at: now, draw: draw, into: &commands)
             return
         }
-        commands.append(.report(provider: provider.id, .success))
         var fields: JSONObject = ["provider": .string(provider.id)]
         if let id = info.id { fields["job_id"] = .string(id) }
         log("job_accepted", fields, at: now, into: &commands)
@@ -332,8 +328,7 @@ public struct Execution: Sendable {
         _ job: inout JobProgress, at now: Timestamp, draw: Double, minimum: Duration = .zero, into commands: inout [ExecutionCommand]
     ) {
         let interval = currentProvider.poll?.interval ?? Backoff(initial: .seconds(5), max: .seconds(5))
-        var delay = interval.initial * Self.pow(interval.factor, job.polls)
-        delay = min(delay, interval.max)
+        var delay = Self.grown(interval.initial, by: interval.factor, steps: job.polls, cap: interval.max)
         delay = Self.jittered(delay, by: interval.jitter, draw: draw)
         delay = max(delay, minimum)
         let timer = makeTimer()
@@ -344,17 +339,46 @@ public struct Execution: Sendable {
 
     /// A poll that failed in transit or was throttled is retried at the next interval, within the
     /// job's timeout; any other error is the attempt's outcome.
+    /// A poll or result fetch that failed in transit or was throttled is tried again at the
+    /// next interval, within the job's timeout. Any other error means the accepted job is lost:
+    /// a job failure, never the request's fault (a 404 on a job is not the user's 4xx).
     private mutating func pollFailed(
-        _ outcome: AttemptOutcome, job: JobProgress, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]
+        _ outcome: AttemptOutcome, job: JobProgress, fetch: Bool, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]
     ) {
         let transient = outcome.status == nil || outcome.status == 429 || (outcome.status ?? 0) >= 500
         guard transient, !outcome.outcomes.contains("bad_response") else {
-            fail(outcome, call: "poll", at: now, draw: draw, into: &commands)
+            fail(outcome.lostJob(), call: fetch ? "result" : "poll", at: now, draw: draw, into: &commands)
             return
         }
         var job = job
-        log("poll_failed", ["provider": .string(currentProvider.id), "outcome": .string(outcome.summary)], at: now, into: &commands)
-        schedulePoll(&job, at: now, draw: draw, minimum: min(outcome.retryAfter ?? .zero, .seconds(60)), into: &commands)
+        let fields: JSONObject = [
+            "provider": .string(currentProvider.id), "call": .string(fetch ? "result" : "poll"), "outcome": .string(outcome.summary),
+        ]
+        log("poll_failed", fields, at: now, into: &commands)
+        let wait = min(outcome.retryAfter ?? .zero, .seconds(60))
+        if fetch {
+            let timer = makeTimer()
+            job.pending = .resultTimer(timer)
+            phase = .job(job)
+            commands.append(.wait(until: now + max(currentProvider.poll?.interval.initial ?? .seconds(1), wait), timer))
+        } else {
+            schedulePoll(&job, at: now, draw: draw, minimum: wait, into: &commands)
+        }
+    }
+
+    /// Fetches a succeeded job's result (the descriptor's second call).
+    private mutating func fetchResult(_ job: JobProgress, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
+        var job = job
+        let provider = currentProvider
+        guard let fetch = provider.result.fetch else { return }
+        do {
+            let call = try CallRenderer(provider: provider).render(fetch, purpose: .result, id: makeCall(), variables: variables(job: job.info))
+            job.pending = .result(call.id)
+            phase = .job(job)
+            commands.append(.send(call))
+        } catch {
+            fail(.badResponse("cannot render the result call: \(error.message)"), call: "result", at: now, draw: draw, into: &commands)
+        }
     }
 
     private mutating func cancelJob(at now: Timestamp, into commands: inout [ExecutionCommand]) {
@@ -395,7 +419,10 @@ public struct Execution: Sendable {
             return
         }
         // Per-second billing uses the length the provider reports, rounded up to whole seconds.
-        let reported = provider.result.durationPath.flatMap { $0.first(body)?.doubleValue }.map { Int($0.rounded(.up)) }
+        let reported = provider.result.durationPath.flatMap { $0.first(body)?.doubleValue }.flatMap { seconds -> Int? in
+            guard seconds.isFinite else { return nil }
+            return Int(min(max(seconds, 0), Double(Request.maxDurationSeconds)).rounded(.up))
+        }
         let tier = policy.tier(named: currentEntry.tier)
         let seconds = reported.map { min(max($0, 0), Request.maxDurationSeconds) } ?? currentEntry.params.durationSeconds ?? 0
         let cost = provider.pricing.cost(seconds: seconds, tier: currentEntry.tier, resolution: tier?.resolution ?? currentEntry.params.resolution)
@@ -413,7 +440,7 @@ public struct Execution: Sendable {
     /// Applies the policy's error table to a failed call or job.
     private mutating func fail(_ outcome: AttemptOutcome, call: String, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
         let provider = currentProvider
-        if let signal = outcome.signal { commands.append(.report(provider: provider.id, signal)) }
+        commands.append(.report(provider: provider.id, outcome.signal))
         commands.append(.attemptEnded(provider: provider.id))
         var fields: JSONObject = ["provider": .string(provider.id), "call": .string(call), "outcome": .array(outcome.outcomes.map(JSONValue.string))]
         if let status = outcome.status { fields["status"] = .int(status) }
@@ -490,7 +517,7 @@ public struct Execution: Sendable {
             switch retry.delay {
             case .retryAfter: hint ?? retry.interval
             case .fixed: jittered(retry.interval, by: retry.jitter, draw: draw)
-            case .exponential: jittered(retry.interval * pow(retry.factor, retryIndex), by: retry.jitter, draw: draw)
+            case .exponential: jittered(grown(retry.interval, by: retry.factor, steps: retryIndex, cap: retry.maxDelay), by: retry.jitter, draw: draw)
             }
         return min(max(delay, .zero), retry.maxDelay)
     }
@@ -501,11 +528,13 @@ public struct Execution: Sendable {
         return delay * (1 + fraction * (2 * draw - 1))
     }
 
-    private static func pow(_ base: Double, _ exponent: Int) -> Double {
-        // Bounded: callers cap the result, and 60 steps of any factor ≥ 1 is past every cap.
-        var result = 1.0
-        for _ in 0..<min(exponent, 60) { result *= base }
-        return result
+    /// `initial × factor^steps`, at most `cap`: grown in seconds and capped before it becomes a
+    /// Duration, so no number of steps can overflow.
+    static func grown(_ initial: Duration, by factor: Double, steps: Int, cap: Duration) -> Duration {
+        let capSeconds = cap.secondsValue
+        var seconds = initial.secondsValue
+        for _ in 0..<steps where seconds < capSeconds { seconds *= factor }
+        return .milliseconds(Int64((min(seconds, capSeconds) * 1000).rounded()))
     }
 
     private static func text(_ value: JSONValue?) -> String? {

@@ -46,4 +46,7 @@ public enum ProviderSignal: Sendable, Hashable {
     case success
     case failure
     case rateLimited(retryAfter: Duration?)
+    /// The provider answered, but the answer says nothing of its health (a 4xx, a content
+    /// refusal): it is up, which settles a half-open breaker's probe.
+    case answered
 }

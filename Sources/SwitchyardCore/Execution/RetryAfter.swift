@@ -19,7 +19,8 @@ enum RetryAfter {
         let text = value.trimmingSpaces()
         if let seconds = Double(text) { return seconds.isFinite && seconds >= 0 ? duration(seconds: seconds) : nil }
         guard let date = httpDate(text) else { return nil }
-        return .milliseconds(max(0, date.millisecondsSinceEpoch - now.millisecondsSinceEpoch))
+        // The same one-day cap as the seconds form.
+        return .milliseconds(min(max(0, date.millisecondsSinceEpoch - now.millisecondsSinceEpoch), 86_400_000))
     }
 
     /// A number of seconds, or text such as `"37s"`, `"1.5s"` or `"2m"`.
@@ -43,7 +44,7 @@ enum RetryAfter {
     static func httpDate(_ text: String) -> Timestamp? {
         let parts = text.split(separator: " ")
         guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]), let month = months.firstIndex(of: String(parts[2])),
-            let year = Int(parts[3])
+            let year = Int(parts[3]), (1970...9999).contains(year)
         else { return nil }
         let clock = parts[4].split(separator: ":").compactMap { Int($0) }
         guard clock.count == 3, (1...31).contains(day), (0...23).contains(clock[0]), (0...59).contains(clock[1]), (0...60).contains(clock[2])

@@ -8,7 +8,8 @@ public struct CircuitBreaker: Sendable {
     public enum State: Sendable, Hashable {
         case closed
         case open(until: Timestamp)
-        case halfOpen(probing: Bool)
+        /// `probe`: when the probe in flight started, if one is.
+        case halfOpen(probe: Timestamp?)
     }
 
     public let settings: CircuitBreakerSettings
@@ -27,11 +28,12 @@ public struct CircuitBreaker: Sendable {
             return true
         case .open(let until):
             guard now >= until else { return false }
-            state = .halfOpen(probing: true)
+            state = .halfOpen(probe: now)
             return true
-        case .halfOpen(let probing):
-            guard !probing else { return false }
-            state = .halfOpen(probing: true)
+        case .halfOpen(let probe):
+            // A probe that never reported back (abandoned by a deadline) expires after a cooldown.
+            if let probe, now < probe + settings.cooldown { return false }
+            state = .halfOpen(probe: now)
             return true
         }
     }
@@ -41,7 +43,7 @@ public struct CircuitBreaker: Sendable {
         switch state {
         case .closed: true
         case .open(let until): now >= until
-        case .halfOpen(let probing): !probing
+        case .halfOpen(let probe): probe.map { now >= $0 + settings.cooldown } ?? true
         }
     }
 
@@ -62,6 +64,11 @@ public struct CircuitBreaker: Sendable {
             let rateTripped = recent.count >= settings.minimumCalls && Double(failures) / Double(recent.count) >= settings.failureRate
             if consecutive >= settings.consecutiveFailures || rateTripped { trip(at: now) }
         }
+    }
+
+    /// The provider answered without saying anything of its health: a probe closes the circuit.
+    public mutating func recordAnswered(at now: Timestamp) {
+        if case .halfOpen = state { reset() }
     }
 
     /// Why the circuit is open, for exclusions and logs.

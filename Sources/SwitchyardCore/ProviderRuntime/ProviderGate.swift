@@ -67,8 +67,11 @@ public struct ProviderGate: Sendable {
         case .success: breaker.record(failed: false, at: now)
         case .failure: breaker.record(failed: true, at: now)
         case .rateLimited(let retryAfter):
-            // A throttle is the limiter's business, not an outage.
+            // A throttle is the limiter's business, not an outage; but the provider is up.
+            breaker.recordAnswered(at: now)
             bucket?.throttle(until: now + (retryAfter ?? .seconds(1)), at: now)
+        case .answered:
+            breaker.recordAnswered(at: now)
         }
     }
 

@@ -26,13 +26,12 @@ public struct TokenBucket: Sendable, Hashable {
     /// When the next token will be there (now, if one is).
     public mutating func nextToken(at now: Timestamp) -> Timestamp {
         refill(at: now)
-        var ready = now
-        if tokens < 1 {
-            let wait = ((1 - tokens) / perMillisecond).rounded(.up)
-            ready = Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch + Int64(wait))
-        }
-        if let blockedUntil, blockedUntil > ready { ready = blockedUntil }
-        return ready
+        // Tokens accrue from whichever is later: now, or the end of a throttle.
+        let start = max(now, blockedUntil ?? now, updated)
+        let available = min(capacity, tokens + Double(start.millisecondsSinceEpoch - updated.millisecondsSinceEpoch) * perMillisecond)
+        guard available < 1 else { return start }
+        let wait = ((1 - available) / perMillisecond).rounded(.up)
+        return Timestamp(millisecondsSinceEpoch: start.millisecondsSinceEpoch + Int64(wait))
     }
 
     /// After a 429: no calls until `until`, and the bucket starts empty then.
@@ -40,6 +39,8 @@ public struct TokenBucket: Sendable, Hashable {
         refill(at: now)
         tokens = 0
         blockedUntil = max(blockedUntil ?? until, until)
+        // Empty when the block lifts, refilling from then: no burst at the provider.
+        updated = max(updated, blockedUntil ?? until)
     }
 
     private mutating func refill(at now: Timestamp) {

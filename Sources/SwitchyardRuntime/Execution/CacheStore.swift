@@ -14,7 +14,7 @@ public actor CacheStore {
         caches[policy]?.lookup(key, at: now)
     }
 
-    public func store(_ result: ExecutionResult, for key: CacheKey, policy: String, at now: Timestamp) {
-        caches[policy]?.store(result, for: key, at: now)
+    public func store(_ result: ExecutionResult, for key: CacheKey, policy: String, requestedTier: String, at now: Timestamp) {
+        caches[policy]?.store(result, for: key, requestedTier: requestedTier, at: now)
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
+import OrderedCollections
 public import SwitchyardCore
+import Synchronization
 
 /// Runs ``Execution`` for real: calls go over HTTP, timers are real sleeps, and the clock and
 /// random draws are the system's. Every semantic decision stays in the pure machine.
@@ -35,7 +37,7 @@ public struct LiveExecutor: Sendable {
             return result
         }
         let result = await execute(plan: plan, request: request, image: image, traceID: traceID ?? Self.makeTraceID(), log: log)
-        await cache.store(result, for: key, policy: plan.policy, at: Self.now())
+        await cache.store(result, for: key, policy: plan.policy, requestedTier: plan.tier, at: Self.now())
         return result
     }
 
@@ -53,10 +55,19 @@ public struct LiveExecutor: Sendable {
         }
         let queueing = config.policy(plan.policy)?.queueing ?? .default
         let (events, continuation) = AsyncStream.makeStream(of: ExecutionEvent.self)
+        // Slots this execution holds at providers' gates: released once, whatever ends the attempt.
+        let holding = HeldSlots()
+        let redact = Redactor(
+            secrets: plan.entries.compactMap { entry in
+                config.provider(entry.provider)?.auth.flatMap { try? secrets.value(for: $0.secret).get() }
+            })
         var tasks: [Task<Void, Never>] = []
         defer {
             for task in tasks { task.cancel() }
             continuation.finish()
+        }
+        func releaseAll() async {
+            for provider in holding.takeAll() { await gates.release(provider) }
         }
 
         var commands = execution.start(at: Self.now())
@@ -65,8 +76,13 @@ public struct LiveExecutor: Sendable {
         while true {
             for command in commands {
                 switch command {
+                case .send(let call) where call.purpose == .cancel:
+                    // Best effort, and not cancelled when the run ends: it is how the job stops.
+                    let transport = transport
+                    let auth = authentication(for: call)
+                    Task.detached { _ = await transport.perform(call, auth: auth) }
                 case .send(let call):
-                    tasks.append(Task { continuation.yield(await send(call, queueing: queueing)) })
+                    tasks.append(Task { continuation.yield(await send(call, queueing: queueing, holding: holding)) })
                 case .wait(let until, let timer):
                     tasks.append(
                         Task {
@@ -75,37 +91,109 @@ public struct LiveExecutor: Sendable {
                             if !Task.isCancelled { continuation.yield(.timer(timer)) }
                         })
                 case .log(let event):
-                    log(event)
+                    log(redact(event))
                 case .report(let provider, let signal):
                     await gates.record(provider, signal)
                 case .attemptEnded(let provider):
-                    await gates.release(provider)
+                    // Only a slot this execution was granted: a submit still queued holds none.
+                    if holding.remove(provider) { await gates.release(provider) }
                 case .finish(let result):
-                    return result
+                    await releaseAll()
+                    return redact(result)
                 }
             }
             tasks.removeAll { $0.isCancelled }
             guard let event = await iterator.next() else {
+                await releaseAll()
                 return .failure(requestID: request.id, action: Execution.Failure.cancelled, currency: plan.currency)
             }
             commands = execution.handle(event, at: Self.now(), draw: Double.random(in: 0..<1, using: &generator))
         }
     }
 
+    /// The provider's auth and secret, for calls to its own origin only: a URL a reply names
+    /// elsewhere never receives the key.
+    private func authentication(for call: OutboundCall) -> (ProviderAuth, secret: String)? {
+        guard let provider = config.provider(call.provider), let spec = provider.auth, Self.origin(of: call.url) == Self.origin(of: provider.baseURL),
+            case .success(let secret) = secrets.value(for: spec.secret)
+        else { return nil }
+        return (spec, secret)
+    }
+
+    /// `scheme://host:port`, lowercased, for comparing where calls go.
+    static func origin(of url: String) -> String? {
+        guard let schemeEnd = url.firstRange(of: "://") else { return nil }
+        let rest = url[schemeEnd.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return (url[..<schemeEnd.upperBound] + authority).lowercased()
+    }
+
     /// Waits for the provider's gate (submits only), adds its secret, and makes the call.
-    private func send(_ call: OutboundCall, queueing: QueuePolicy) async -> ExecutionEvent {
-        var auth: (ProviderAuth, secret: String)?
-        if let spec = config.provider(call.provider)?.auth {
-            switch secrets.value(for: spec.secret) {
-            case .success(let secret): auth = (spec, secret)
-            case .failure(let missing):
-                return call.purpose == .submit ? .rejected(call.id, reason: "secret missing: \(missing)") : .transportFailure(call.id, .connection)
+    private func send(_ call: OutboundCall, queueing: QueuePolicy, holding: HeldSlots) async -> ExecutionEvent {
+        if let spec = config.provider(call.provider)?.auth, case .failure(let missing) = secrets.value(for: spec.secret) {
+            return call.purpose == .submit ? .rejected(call.id, reason: "secret missing: \(missing)") : .transportFailure(call.id, .connection)
+        }
+        if call.purpose == .submit {
+            if let reason = await gates.acquire(call.provider, queueing: queueing) { return .rejected(call.id, reason: reason) }
+            guard !Task.isCancelled else {
+                // Granted after the run ended: hand the slot straight back.
+                await gates.release(call.provider)
+                return .rejected(call.id, reason: "cancelled")
             }
+            holding.insert(call.provider)
         }
-        if call.purpose == .submit, let reason = await gates.acquire(call.provider, queueing: queueing) {
-            return .rejected(call.id, reason: reason)
+        return await transport.perform(call, auth: authentication(for: call))
+    }
+}
+
+/// The providers where one execution holds a concurrency slot.
+final class HeldSlots: Sendable {
+    private let held = Mutex<Set<String>>([])
+
+    func insert(_ provider: String) { held.withLock { _ = $0.insert(provider) } }
+
+    /// True when the slot was held (and is now given up).
+    func remove(_ provider: String) -> Bool { held.withLock { $0.remove(provider) != nil } }
+
+    func takeAll() -> Set<String> {
+        held.withLock { slots in
+            defer { slots.removeAll() }
+            return slots
         }
-        return await transport.perform(call, auth: auth)
+    }
+}
+
+/// Replaces known secret values wherever they appear in what is logged or returned: a provider
+/// that echoes a key in an error message must not put it in a log.
+struct Redactor: Sendable {
+    let secrets: [String]
+
+    func callAsFunction(_ event: DecisionEvent) -> DecisionEvent {
+        guard !secrets.isEmpty else { return event }
+        var event = event
+        event.fields = event.fields.mapValues(redact)
+        return event
+    }
+
+    func callAsFunction(_ result: ExecutionResult) -> ExecutionResult {
+        guard !secrets.isEmpty else { return result }
+        var result = result
+        result.message = result.message.map(redact)
+        result.outputs = result.outputs.mapValues(redact)
+        return result
+    }
+
+    private func redact(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .string(let text): .string(redact(text))
+        case .array(let items): .array(items.map(redact))
+        case .object(let members): .object(members.mapValues(redact))
+        default: value
+        }
+    }
+
+    private func redact(_ text: String) -> String {
+        secrets.reduce(text) { text, secret in secret.count >= 4 ? text.replacingOccurrences(of: secret, with: "[redacted]") : text }
     }
 }
 

@@ -48,20 +48,38 @@ public final class HTTPTransport: Sendable {
         }
         if let body = call.body { request.body = .bytes(ByteBuffer(string: body)) }
         do {
-            let response = try await client.execute(request, timeout: .milliseconds(call.timeout.milliseconds))
-            let headers = response.headers.map { (name: $0.name, value: $0.value) }
-            let body: ResponseBody
-            do {
-                body = Self.parse(try await response.body.collect(upTo: maxResponseBytes))
-            } catch is NIOTooManyBytesError {
-                body = .tooLarge(limit: maxResponseBytes)
+            // One deadline for the head and the body: AsyncHTTPClient's own timeout ends at the
+            // head, so a provider that stalls mid-body would otherwise hold the call forever.
+            let prepared = request
+            return try await withThrowingTaskGroup(of: ExecutionEvent.self) { group in
+                group.addTask { try await self.exchange(prepared, id: call.id, timeout: call.timeout) }
+                group.addTask {
+                    try await Task.sleep(for: call.timeout)
+                    throw CallTimedOut()
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next() else { throw CallTimedOut() }
+                return first
             }
-            return .response(call.id, HTTPResponse(status: Int(response.status.code), headers: headers, body: body))
+        } catch is CallTimedOut {
+            return .transportFailure(call.id, .timeout)
         } catch let error as HTTPClientError where [.deadlineExceeded, .readTimeout, .connectTimeout].contains(error) {
             return .transportFailure(call.id, .timeout)
         } catch {
             return .transportFailure(call.id, .connection)
         }
+    }
+
+    private func exchange(_ request: HTTPClientRequest, id: CallID, timeout: Duration) async throws -> ExecutionEvent {
+        let response = try await client.execute(request, timeout: .milliseconds(timeout.milliseconds))
+        let headers = response.headers.map { (name: $0.name, value: $0.value) }
+        let body: ResponseBody
+        do {
+            body = Self.parse(try await response.body.collect(upTo: maxResponseBytes))
+        } catch is NIOTooManyBytesError {
+            body = .tooLarge(limit: maxResponseBytes)
+        }
+        return .response(id, HTTPResponse(status: Int(response.status.code), headers: headers, body: body))
     }
 
     /// Fetches a URL's bytes (an image given by URL), up to `limit`.
@@ -88,6 +106,8 @@ public final class HTTPTransport: Sendable {
         text.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? text
     }
 }
+
+private struct CallTimedOut: Error {}
 
 /// A download that did not succeed.
 public struct DownloadError: Error, Sendable, CustomStringConvertible {

@@ -161,8 +161,8 @@ import Testing
         }
         #expect(run.result?.failureCode == "content_policy")
         #expect(run.submits == ["veo3"])
-        // A refusal is not an outage: the breaker hears only the accepted submit.
-        #expect(run.signals.map(\.signal) == [.success])
+        // A refusal is not an outage: the breaker hears that the provider answered.
+        #expect(run.signals.map(\.signal) == [.answered])
     }
 
     @Test func maxAttemptsCapsRetriesTimesFallbacks() throws {
