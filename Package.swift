@@ -88,7 +88,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchyardCoreTests",
-            dependencies: ["SwitchyardCore", .product(name: "OrderedCollections", package: "swift-collections")],
+            dependencies: ["SwitchyardCore", "SwitchyardRuntime", .product(name: "OrderedCollections", package: "swift-collections")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -118,7 +118,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchyardSimulatorTests",
-            dependencies: ["SwitchyardSimulator", "SwitchyardCore"],
+            dependencies: ["SwitchyardSimulator", "SwitchyardCore", "SwitchyardRuntime"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -28,6 +28,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "SwitchyardCore", package: "switchyard"),
+                .product(name: "SwitchyardRuntime", package: "switchyard"),
                 "SyntheticConfig",
             ],
             path: "Benchmarks/PlannerBenchmarks",

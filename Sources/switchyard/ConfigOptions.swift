@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SwitchyardCore
+import SwitchyardRuntime
 
 /// `--config DIR`, shared by every command that reads a config.
 struct ConfigOptions: ParsableArguments {
@@ -9,7 +10,13 @@ struct ConfigOptions: ParsableArguments {
 
     /// Loads and validates the config; prints every diagnostic to stderr. Throws exit 1 on errors.
     func load(reportWarnings: Bool = true) throws -> (Config, [Diagnostic]) {
-        let files = try ConfigDirectory.read(config)
+        let files: [ConfigFile]
+        do {
+            files = try ConfigDirectory.read(config, relativeNames: config == "." || config == "./")
+        } catch {
+            Terminal.standardError.writeLine(error.description)
+            throw ExitStatus.invalidInput.exitCode
+        }
         let environment = ProcessInfo.processInfo.environment
         let result = ConfigLoader.load(files, environment: environment)
         var diagnostics = result.diagnostics

@@ -1,21 +1,13 @@
 import Foundation
 import SwitchyardCore
+import SwitchyardRuntime
 
 /// The repository root, found from this file's path.
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// Reads a config directory the way the CLI does (policy tests excluded).
 func shippedFiles(_ directory: URL = repositoryRoot) -> [ConfigFile] {
-    var files: [ConfigFile] = []
-    for (folder, role) in [("providers.d", ConfigFile.Role.provider), ("routes", .policy)] {
-        let url = directory.appendingPathComponent(folder)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
-        for name in names.sorted() where name.hasSuffix(".yaml") && !name.hasSuffix(".test.yaml") {
-            let text = (try? String(contentsOf: url.appendingPathComponent(name), encoding: .utf8)) ?? ""
-            files.append(ConfigFile(path: "\(folder)/\(name)", text: text, role: role))
-        }
-    }
-    return files
+    (try? ConfigDirectory.read(directory.path, relativeNames: true)) ?? []
 }
 
 /// The shipped talking-photo config, which must load cleanly.

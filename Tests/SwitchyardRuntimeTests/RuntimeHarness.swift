@@ -46,16 +46,7 @@ enum RuntimeHarness {
     }
 
     static func shippedFiles() -> [ConfigFile] {
-        [("providers.d", ConfigFile.Role.provider), ("routes", .policy)].flatMap { folder, role in
-            let url = repositoryRoot.appendingPathComponent(folder)
-            let names = ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).sorted().filter {
-                $0.hasSuffix(".yaml") && !$0.hasSuffix(".test.yaml")
-            }
-            return names.map { name in
-                ConfigFile(
-                    path: "\(folder)/\(name)", text: (try? String(contentsOf: url.appendingPathComponent(name), encoding: .utf8)) ?? "", role: role)
-            }
-        }
+        (try? ConfigDirectory.read(repositoryRoot.path, relativeNames: true)) ?? []
     }
 
     static let photo = ImageInput(source: .path(repositoryRoot.appendingPathComponent("examples/photo.png").path))

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardRuntime
 import Testing
 
 @testable import SwitchyardCore
@@ -8,17 +9,7 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     static func config() throws -> Config {
-        var files: [ConfigFile] = []
-        for (folder, role) in [("providers.d", ConfigFile.Role.provider), ("routes", .policy)] {
-            let url = root.appendingPathComponent(folder)
-            for name in try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
-            where name.hasSuffix(".yaml") && !name.hasSuffix(".test.yaml") {
-                files.append(
-                    ConfigFile(path: "\(folder)/\(name)", text: try String(contentsOf: url.appendingPathComponent(name), encoding: .utf8), role: role)
-                )
-            }
-        }
-        let result = ConfigLoader.load(files)
+        let result = ConfigLoader.load(try ConfigDirectory.read(root.path, relativeNames: true))
         return try #require(result.config, "\(result.diagnostics)")
     }
 

@@ -1,6 +1,7 @@
 import Benchmark
 import Foundation
 import SwitchyardCore
+import SwitchyardRuntime
 import SyntheticConfig
 
 /// The repository root: this file is Benchmarks/Benchmarks/PlannerBenchmarks/PlannerBenchmarks.swift.
@@ -8,15 +9,7 @@ private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathCom
     .deletingLastPathComponent()
 
 private func shippedFiles() -> [ConfigFile] {
-    var files: [ConfigFile] = []
-    for (folder, role) in [("providers.d", ConfigFile.Role.provider), ("routes", .policy)] {
-        let url = repositoryRoot.appendingPathComponent(folder)
-        for name in ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).sorted()
-        where name.hasSuffix(".yaml") && !name.hasSuffix(".test.yaml") {
-            let text = (try? String(contentsOf: url.appendingPathComponent(name), encoding: .utf8)) ?? ""
-            files.append(ConfigFile(path: "\(folder)/\(name)", text: text, role: role))
-        }
-    }
+    guard let files = try? ConfigDirectory.read(repositoryRoot.path, relativeNames: true) else { fatalError("cannot read the shipped config") }
     return files
 }
 

@@ -21,13 +21,7 @@ private let quietLogger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler()
 private let instantJobs = Scenario.load(text: "providers:\n  veo3: {latency: 0s}\n", path: "bench.yaml").scenario!
 
 private func shippedConfig(environment: [String: String]) -> Config {
-    var files: [ConfigFile] = []
-    for (folder, role) in [("providers.d", ConfigFile.Role.provider), ("routes", .policy)] {
-        let url = repositoryRoot.appendingPathComponent(folder)
-        for name in ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).sorted() where name.hasSuffix(".yaml") {
-            files.append(ConfigFile(path: name, text: (try? String(contentsOf: url.appendingPathComponent(name), encoding: .utf8)) ?? "", role: role))
-        }
-    }
+    guard let files = try? ConfigDirectory.read(repositoryRoot.path, relativeNames: true) else { fatalError("cannot read the shipped config") }
     guard var config = ConfigLoader.load(files, environment: environment).config else { fatalError("the shipped config does not load") }
     // Poll at once, and never serve from the cache: every iteration makes both calls.
     var providers = config.providers
