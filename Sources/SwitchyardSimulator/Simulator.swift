@@ -34,6 +34,11 @@ public struct Simulator {
     private var spent: [String: Money] = [:]
     private var spentDay = 0
     private var statistics = SimulationStatistics()
+    /// Providers the initial state disables: out for the whole run, like an operator's switch.
+    private var disabled: [String: WorldState.ProviderStatus] = [:]
+    /// Providers the initial state marks down, with its reason, until their circuit's first
+    /// cooldown ends.
+    private var initialOutages: [String: (until: Timestamp, reason: String)] = [:]
 
     private enum Event {
         case arrival(SimulatedArrival)
@@ -52,8 +57,13 @@ public struct Simulator {
         var holding: String?
     }
 
-    /// - Parameter seed: overrides the scenario's seed.
-    public init(config: Config, scenario: Scenario, seed: UInt64? = nil) {
+    /// - Parameters:
+    ///   - seed: overrides the scenario's seed.
+    ///   - state: the world at time 0, as `plan --state` reads it. A provider marked
+    ///     `disabled` stays out for the whole run; one marked unavailable starts with its circuit
+    ///     open, and is probed again after the breaker's cooldown like any tripped provider.
+    ///     Budgets spent count against the first day.
+    public init(config: Config, scenario: Scenario, seed: UInt64? = nil, state: WorldState = .empty) {
         self.config = config
         let seed = seed ?? scenario.seed
         self.scenario = Scenario(seed: seed, providers: scenario.providers)
@@ -65,6 +75,16 @@ public struct Simulator {
         }
         for policy in config.policies {
             if let settings = policy.cache { caches[policy.id] = ResultCache(settings: settings) }
+        }
+        spent = state.spentToday
+        for (id, status) in state.providers where providers[id] != nil {
+            if status.disabled {
+                disabled[id] = status
+            } else if !status.available {
+                providers[id]?.gate.tripBreaker(at: Simulator.epoch)
+                let cooldown = config.provider(id)?.circuitBreaker.cooldown ?? .zero
+                initialOutages[id] = (Simulator.epoch + cooldown, status.reason ?? "unavailable in the initial state")
+            }
         }
     }
 
@@ -107,8 +127,13 @@ public struct Simulator {
             spent = [:]
             spentDay = day
         }
-        var state = WorldState(spentToday: spent)
-        for (id, provider) in providers where !provider.gate.status(at: now).available { state.providers[id] = provider.gate.status(at: now) }
+        var state = WorldState(providers: disabled, spentToday: spent)
+        for (id, provider) in providers where disabled[id] == nil {
+            var status = provider.gate.status(at: now)
+            guard !status.available else { continue }
+            if let outage = initialOutages[id], now < outage.until { status.reason = outage.reason }
+            state.providers[id] = status
+        }
         let plan: Plan
         switch planner.plan(request, state: state, draw: planDraws.nextUnit()) {
         case .failure(let errors):

@@ -29,6 +29,9 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Write every decision to this JSON-lines file.", completion: .file())
     var decisions: String?
 
+    @Option(help: "The world at time 0, as for `plan --state`: providers down or disabled, budgets spent.", completion: .file())
+    var state: String?
+
     func run() throws {
         let (config, _) = try options.load(reportWarnings: false)
         let loaded = Scenario.load(text: try readInput(scenario), path: scenario, knownProviders: config.providers.map(\.id))
@@ -44,7 +47,8 @@ struct SimulateCommand: ParsableCommand {
             return try DecisionLogWriter(path: path)
         }
         let arrivals = TrafficLines(reader: reader, label: traffic)
-        var simulator = Simulator(config: config, scenario: script, seed: seed)
+        let world = try state.map { try readWorldState($0, config: config) } ?? .empty
+        var simulator = Simulator(config: config, scenario: script, seed: seed, state: world)
         let summary = simulator.run(arrivals, decisions: writer.map { writer in { writer.write($0) } })
         writer?.close()
         Terminal.standardOutput.writeLine(summary.json.jsonString(prettyPrinted: true))

@@ -1,4 +1,5 @@
 import Foundation
+import OrderedCollections
 import SwitchyardRuntime
 import Testing
 
@@ -76,6 +77,43 @@ import Testing
         #expect(a.1 == b.1)
         let other = try run(scenario.replacingOccurrences(of: "seed: 11", with: "seed: 12"), traffic: Self.traffic(200, every: 0.5))
         #expect(other.1 != a.1)
+    }
+
+    @Test func anInitialOutageLastsOneCooldownAndADisabledProviderStaysOut() throws {
+        let config = try Self.config()
+        let cooldown = try #require(config.provider("veo3")?.circuitBreaker.cooldown)
+        let scenario = try Self.scenario("providers:\n  veo3: {latency: 10s}\n  runway: {latency: 10s}\n")
+        // One request at 0 and one after veo3's cooldown.
+        let traffic = [Self.traffic(1)[0], SimulatedArrival(at: cooldown + .seconds(1), request: Self.traffic(2)[1].request)]
+        let state = WorldState(providers: ["veo3": .init(available: false, reason: "paged at 03:00")])
+        var simulator = Simulator(config: config, scenario: scenario, state: state)
+        var plans: [DecisionEvent] = []
+        _ = simulator.run(traffic) { if $0.event == "plan" { plans.append($0) } }
+        #expect(plans.count == 2)
+        #expect(plans[0].fields["excluded"]?.arrayValue?.first?["provider"] == "veo3")
+        #expect(plans[0].fields["excluded"]?.arrayValue?.first?["detail"]?.stringValue?.contains("paged at 03:00") == true)
+        #expect(plans[1].fields["plan"]?.arrayValue?.first?["provider"] == "veo3")
+
+        var operatorSwitch = Simulator(config: config, scenario: scenario, state: WorldState(providers: ["veo3": .init(disabled: true)]))
+        let summary = operatorSwitch.run(traffic)
+        #expect(summary.json["by_provider"]?["veo3"] == nil)
+        #expect(summary.succeeded == 2)
+    }
+
+    @Test func budgetsSpentInTheInitialStateCountAgainstTheFirstDay() throws {
+        let config = try Self.config()
+        let scenario = try Self.scenario("providers:\n  veo3: {latency: 10s}\n")
+        let traffic = Self.traffic(1)
+        var fresh = Simulator(config: config, scenario: scenario)
+        #expect(fresh.run(traffic).succeeded == 1)
+        let user = try #require(traffic[0].request.user)
+        var spent = Simulator(config: config, scenario: scenario, state: WorldState(spentToday: [user: Money(100)!]))
+        var reasons: [String] = []
+        let summary = spent.run(traffic) { event in
+            for excluded in event.fields["excluded"]?.arrayValue ?? [] { reasons.append(excluded["reason"]?.stringValue ?? "") }
+        }
+        #expect(summary.json["failures_by_code"]?["no_provider_available"] == 1)
+        #expect(!reasons.isEmpty && reasons.allSatisfy { $0 == "budget" })
     }
 
     @Test func requestsQueueAtTheConcurrencyCap() throws {

@@ -77,7 +77,9 @@ public struct CircuitBreaker: Sendable {
         return "circuit open for \(TimeSpan.format(.milliseconds(until.millisecondsSinceEpoch - now.millisecondsSinceEpoch))) more"
     }
 
-    private mutating func trip(at now: Timestamp) {
+    /// Opens the circuit now, for its cooldown: what enough failures do, and what a driver does
+    /// to start from a snapshot in which the provider is down.
+    public mutating func trip(at now: Timestamp) {
         state = .open(until: now + settings.cooldown)
         consecutive = 0
         recent.removeAll()

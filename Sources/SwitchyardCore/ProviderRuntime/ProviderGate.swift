@@ -75,6 +75,9 @@ public struct ProviderGate: Sendable {
         }
     }
 
+    /// Opens the circuit now, as if the provider had just failed enough calls.
+    public mutating func tripBreaker(at now: Timestamp) { breaker.trip(at: now) }
+
     /// For the planner: unavailable while the circuit is open.
     public func status(at now: Timestamp) -> WorldState.ProviderStatus {
         breaker.reason(at: now).map { WorldState.ProviderStatus(available: false, reason: $0) } ?? WorldState.ProviderStatus()
