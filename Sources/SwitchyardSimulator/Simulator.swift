@@ -66,7 +66,9 @@ public struct Simulator {
     public init(config: Config, scenario: Scenario, seed: UInt64? = nil, state: WorldState = .empty) {
         self.config = config
         let seed = seed ?? scenario.seed
-        self.scenario = Scenario(seed: seed, providers: scenario.providers)
+        var scenario = scenario
+        scenario.seed = seed
+        self.scenario = scenario
         planner = Planner(config: config)
         draws = SplitMix64(seed: seed ^ 0x5EED_0001)
         planDraws = SplitMix64(seed: seed ^ 0x5EED_0002)

@@ -17,8 +17,10 @@ struct SimulateCommand: ParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @Option(help: "JSON lines, one request each, with an optional `at` (seconds from the start).", completion: .file())
-    var traffic: String
+    @Option(
+        help: "JSON lines, one request each, with an optional `at` (seconds from the start). Optional when the scenario has `arrivals`.",
+        completion: .file())
+    var traffic: String?
 
     @Option(help: "The scenario: provider faults and job latencies (docs/scenarios.md).", completion: .file())
     var scenario: String
@@ -37,25 +39,32 @@ struct SimulateCommand: ParsableCommand {
         let loaded = Scenario.load(text: try readInput(scenario), path: scenario, knownProviders: config.providers.map(\.id))
         for diagnostic in loaded.diagnostics { Terminal.standardError.writeLine(diagnostic.description) }
         guard let script = loaded.scenario else { throw ExitStatus.invalidInput.exitCode }
-        guard let reader = LineReader(path: traffic) else {
-            Terminal.standardError.writeLine("\(traffic): error: cannot open the file")
-            throw ExitStatus.invalidInput.exitCode
+        guard traffic != nil || script.arrivals != nil else {
+            Terminal.standardError.writeLine("error: no traffic: give --traffic FILE.jsonl, or 'arrivals:' in the scenario (\(scenario))")
+            throw ExitStatus.usage.exitCode
+        }
+        let lines = try traffic.map { path -> TrafficLines in
+            guard let reader = LineReader(path: path) else {
+                Terminal.standardError.writeLine("\(path): error: cannot open the file")
+                throw ExitStatus.invalidInput.exitCode
+            }
+            return TrafficLines(reader: reader, label: path)
         }
         let writer = try decisions.map { path -> DecisionLogWriter in
             // A fresh file per run: reruns must give identical files.
             FileManager.default.createFile(atPath: path, contents: nil)
             return try DecisionLogWriter(path: path)
         }
-        let arrivals = TrafficLines(reader: reader, label: traffic)
         let world = try state.map { try readWorldState($0, config: config) } ?? .empty
         var simulator = Simulator(config: config, scenario: script, seed: seed, state: world)
+        let arrivals = ArrivalStream(file: lines?.makeIterator(), scenario: simulator.scenario)
         let summary = simulator.run(arrivals, decisions: writer.map { writer in { writer.write($0) } })
         writer?.close()
         Terminal.standardOutput.writeLine(summary.json.jsonString(prettyPrinted: true))
         Terminal.standardError.writeLine("\(summary.requests) requests: \(summary.succeeded) succeeded, \(summary.failed) failed")
         Terminal.flushAll()
-        if arrivals.badLines.value > 0 {
-            Terminal.standardError.writeLine("\(arrivals.badLines.value) traffic lines had errors and were skipped")
+        if let bad = lines?.badLines.value, bad > 0 {
+            Terminal.standardError.writeLine("\(bad) traffic lines had errors and were skipped")
             Terminal.flushAll()
             throw ExitStatus.invalidInput.exitCode
         }

@@ -176,6 +176,34 @@ import Testing
         #expect(summary["requests"] as? Int == 5)
     }
 
+    @Test func aScenarioCanGenerateItsOwnTrafficAndMergeItWithAFile() throws {
+        let directory = try TemporaryDirectory()
+        let scenario = try directory.write(
+            "generated.yaml",
+            """
+            seed: 9
+            arrivals:
+              process: poisson
+              rate_per_s: 2
+              count: 300
+              users: 40
+              mix:
+                - {weight: 1, request: {user: "u{user}", kind: video, prompt: "clip {n}", image: {path: x.png, bytes: 10}, duration_s: 20, aspect_ratio: "16:9"}}
+            providers:
+              veo3: {faults: [{status: 500, until: 1m}]}
+            """)
+        let generated = try CLIRunner.run(["simulate", "--scenario", scenario.path])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(generated.stdout.utf8)) as? [String: Any])
+        #expect(summary["requests"] as? Int == 300)
+        #expect((summary["fallback_used"] as? Int ?? 0) > 0)
+        let merged = try CLIRunner.run(["simulate", "--scenario", scenario.path, "--traffic", "examples/traffic.jsonl"])
+        #expect((try JSONSerialization.jsonObject(with: Data(merged.stdout.utf8)) as? [String: Any])?["requests"] as? Int == 305)
+        let none = try CLIRunner.run(["simulate", "--scenario", "examples/scenarios/veo3-outage.yaml"])
+        #expect(none.status == 2)
+        #expect(none.stderr.contains("no traffic"))
+    }
+
     @Test func badTrafficLinesAreReportedAndTheRestIsSimulated() throws {
         let directory = try TemporaryDirectory()
         let traffic = try directory.write(

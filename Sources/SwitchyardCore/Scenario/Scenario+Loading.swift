@@ -60,8 +60,13 @@ extension Scenario {
                     }
                 }
             }
+            var arrivals: ScenarioArrivals?
+            if let node = m["arrivals"] {
+                guard let decoded = ScenarioArrivals.decode(node) else { return nil }
+                arrivals = decoded
+            }
             guard let seed else { return nil }
-            return Scenario(seed: seed, providers: providers)
+            return Scenario(seed: seed, providers: providers, arrivals: arrivals)
         } ?? nil
     }
 }
@@ -95,6 +100,61 @@ extension ScenarioProvider {
                 "this fault can never fire: the faults before it, active at all times, already take the whole draw",
                 at: location, code: "unreachable-fault")
         }
+    }
+}
+
+extension ScenarioArrivals {
+    /// The most arrivals one scenario may generate: a bound, so a typo cannot run for days.
+    static let maxCount = 100_000_000
+
+    static func decode(_ node: ConfigNode) -> ScenarioArrivals? {
+        node.mapping { m -> ScenarioArrivals? in
+            let process = m.required("process")?.oneOf(Process.self)
+            let rate = m.required("rate_per_s")?.double(min: 0)
+            let count = m.required("count")?.int(min: 1, max: maxCount)
+            let from = m["from"].map { $0.duration() } ?? .zero
+            let users = m["users"].map { $0.int(min: 1) } ?? 1
+            if let rate, rate <= 0 { m["rate_per_s"]?.error("'rate_per_s' must be more than 0, got \(rate)", code: "out-of-range") }
+            guard let list = m.required("mix")?.sequence() else { return nil }
+            if list.isEmpty { m["mix"]?.error("'mix' needs at least one {weight, request} entry", code: "invalid-value") }
+            let mix = list.map(Entry.decode)
+            if mix.allSatisfy({ $0 != nil }), !mix.isEmpty, mix.reduce(0, { $0 + ($1?.weight ?? 0) }) <= 0 {
+                m["mix"]?.error("the weights in 'mix' add up to 0: no request could ever be picked", code: "out-of-range")
+                return nil
+            }
+            guard let process, let rate, rate > 0, let count, let from, let users, !mix.isEmpty, mix.allSatisfy({ $0 != nil }) else { return nil }
+            return ScenarioArrivals(process: process, ratePerSecond: rate, count: count, from: from, users: users, mix: mix.compactMap { $0 })
+        } ?? nil
+    }
+}
+
+extension ScenarioArrivals.Entry {
+    /// `{weight: 3, request: {kind: video, …}}`: the request is checked now, as the first
+    /// arrival would make it, so a bad field is reported at its line instead of a million times.
+    static func decode(_ node: ConfigNode) -> ScenarioArrivals.Entry? {
+        node.mapping { m -> ScenarioArrivals.Entry? in
+            let weight = m["weight"].map { $0.double(min: 0) } ?? 1
+            guard let requestNode = m.required("request") else { return nil }
+            guard requestNode.isMapping else {
+                requestNode.error("expected a request mapping such as {kind: video, prompt: …} for \(requestNode.name)", code: "wrong-type")
+                return nil
+            }
+            let request = requestNode.jsonValue()
+            if request["id"] != nil {
+                requestNode.error(
+                    "generated requests are numbered arrival-1, arrival-2, …; remove 'id' from \(requestNode.name)", code: "invalid-value")
+                return nil
+            }
+            if case .failure(let errors) = ScenarioArrivals.request(from: request, number: 1, user: 1) {
+                for error in errors.errors {
+                    let field = error.field.isEmpty ? requestNode.path : "\(requestNode.path).\(error.field)"
+                    requestNode.error("'\(field)': \(error.message)", code: "invalid-value")
+                }
+                return nil
+            }
+            guard let weight else { return nil }
+            return ScenarioArrivals.Entry(weight: weight, request: request)
+        } ?? nil
     }
 }
 

@@ -9,10 +9,13 @@ public struct Scenario: Sendable, Hashable {
     public var seed: UInt64
     /// In file order; a provider without an entry behaves as ``ScenarioProvider/init(id:)``.
     public var providers: [ScenarioProvider]
+    /// Traffic the scenario generates, for the simulator; the emulator ignores it.
+    public var arrivals: ScenarioArrivals?
 
-    public init(seed: UInt64 = 0, providers: [ScenarioProvider] = []) {
+    public init(seed: UInt64 = 0, providers: [ScenarioProvider] = [], arrivals: ScenarioArrivals? = nil) {
         self.seed = seed
         self.providers = providers
+        self.arrivals = arrivals
     }
 
     /// The provider's entry, or the default behaviour (no faults, ``LatencyDistribution/default``)

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+
+@testable import SwitchyardCore
+
+/// Generated traffic: the documented processes, a reproducible mix, and located errors.
+@Suite struct ScenarioArrivalsTests {
+    static func scenario(_ arrivals: String) throws -> Scenario {
+        let result = Scenario.load(text: "seed: 5\narrivals:\n" + arrivals, path: "s.yaml")
+        return try #require(result.scenario, "\(result.diagnostics)")
+    }
+
+    static let mix = """
+          mix:
+            - weight: 3
+              request: {user: "u{user}", kind: video, prompt: "clip {n}", duration_s: 20, quality: standard}
+            - weight: 1
+              request: {kind: video, prompt: "same every time", duration_s: 30, quality: economy}
+        """
+
+    func arrivals(_ scenario: Scenario) -> [ScenarioArrivals.Arrival] {
+        Array(IteratorSequence(scenario.arrivals!.makeIterator(seed: scenario.seed)))
+    }
+
+    @Test func poissonArrivalsHaveTheRequestedRateAndMix() throws {
+        let scenario = try Self.scenario("  process: poisson\n  rate_per_s: 4\n  count: 20000\n  users: 50\n" + Self.mix)
+        let generated = arrivals(scenario)
+        #expect(generated.count == 20_000)
+        #expect(zip(generated, generated.dropFirst()).allSatisfy { $0.at <= $1.at })
+        // 20,000 exponential gaps of mean 0.25 s: the total is within 3% of 5,000 s (> 4 sigma).
+        let span = Double(generated.last!.at.milliseconds) / 1000
+        #expect(abs(span - 5_000) < 150)
+        let economy = generated.filter { $0.request.quality == "economy" }.count
+        #expect(abs(Double(economy) / 20_000 - 0.25) < 0.02)
+        #expect(generated[0].request.id == "arrival-1" && generated[19_999].request.id == "arrival-20000")
+        let users = Set(generated.compactMap(\.request.user))
+        #expect(users.count == 50 && users.allSatisfy { $0.hasPrefix("u") })
+        let standard = try #require(generated.first { $0.request.quality == "standard" })
+        #expect(standard.request.prompt == "clip \(standard.request.id!.dropFirst("arrival-".count))")
+    }
+
+    @Test func uniformArrivalsAreEvenlySpacedFromTheirStart() throws {
+        let scenario = try Self.scenario("  process: uniform\n  rate_per_s: 2\n  count: 5\n  from: 10m\n" + Self.mix)
+        #expect(arrivals(scenario).map(\.at) == [600_000, 600_500, 601_000, 601_500, 602_000].map { .milliseconds($0) })
+    }
+
+    @Test func theSameSeedGivesTheSameTraffic() throws {
+        let text = "  process: poisson\n  rate_per_s: 1\n  count: 500\n  users: 9\n" + Self.mix
+        let a = arrivals(try Self.scenario(text))
+        #expect(a == arrivals(try Self.scenario(text)))
+        var other = try Self.scenario(text)
+        other.seed = 6
+        #expect(a != arrivals(other))
+    }
+
+    @Test func mistakesAreReportedAtTheirLines() {
+        let text = """
+            arrivals:
+              process: poison
+              rate_per_s: 0
+              count: 10
+              mix:
+                - weight: 1
+                  request: {id: x, kind: video}
+                - request: {kind: video, qualty: economy}
+            """
+        let messages = Scenario.load(text: text, path: "s.yaml").diagnostics.map(\.description)
+        #expect(messages.contains { $0.hasPrefix("s.yaml:2:12:") && $0.contains("did you mean 'poisson'") })
+        #expect(messages.contains { $0.hasPrefix("s.yaml:3:15:") && $0.contains("more than 0") })
+        #expect(messages.contains { $0.hasPrefix("s.yaml:7:16:") && $0.contains("remove 'id'") })
+        #expect(
+            messages.contains {
+                $0.hasPrefix("s.yaml:8:16:") && $0.contains("'arrivals.mix[1].request.qualty'") && $0.contains("did you mean 'quality'")
+            })
+        let zero = Scenario.load(
+            text: "arrivals: {process: uniform, rate_per_s: 1, count: 1, mix: [{weight: 0, request: {kind: video}}]}", path: "z.yaml")
+        #expect(zero.scenario == nil)
+        #expect(zero.diagnostics.map(\.description).contains { $0.contains("add up to 0") })
+    }
+}
