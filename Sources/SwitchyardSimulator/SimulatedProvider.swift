@@ -46,6 +46,7 @@ struct SimulatedProvider {
             guard let job = outcome.job else { return Reply(event: nil, after: delay, job: nil) }
             jobs += 1
             let id = "\(descriptor.id)-\(jobs)"
+            if descriptor.submit.mode == .sync { return syncAnswer(call, job: job, id: id, after: delay) }
             return Reply(event: .response(call.id, synthesizer.accepted(jobID: id)), after: delay, job: (id, job))
         case .poll:
             guard let current, current.provider == descriptor.id else {
@@ -60,6 +61,19 @@ struct SimulatedProvider {
         case .cancel:
             return Reply(event: nil, after: delay)
         }
+    }
+
+    /// A synchronous provider answers the submit itself once the job is done: after its latency,
+    /// with the outputs, or with a 500 carrying the scripted failure code; or not before the
+    /// client's timeout.
+    private func syncAnswer(_ call: OutboundCall, job: ScenarioJob, id: String, after delay: Duration) -> Reply {
+        let done = delay + job.latency
+        guard done < call.timeout else { return Reply(event: .transportFailure(call.id, .timeout), after: call.timeout) }
+        if let failure = job.failure {
+            let response = synthesizer.error(status: 500, retryAfter: nil, code: failure.code, message: failure.message ?? "generation failed")
+            return Reply(event: .response(call.id, response), after: done)
+        }
+        return Reply(event: .response(call.id, synthesizer.accepted(jobID: id)), after: done)
     }
 
     /// The answer a fault gives instead of the normal one; nil for faults that only delay or

@@ -75,6 +75,8 @@ struct SimulateCommand: ParsableCommand {
 struct TrafficLines: Sequence {
     let reader: LineReader
     let label: String
+    /// False on a second pass over the same file, whose errors were already reported.
+    var reportErrors = true
     /// Counted as lines are read; a class so the caller sees it after the run.
     let badLines = Counter()
 
@@ -112,7 +114,7 @@ struct TrafficLines: Sequence {
 
         private func report(_ message: String) {
             lines.badLines.value += 1
-            Terminal.standardError.writeLine("\(lines.label):\(number): error: \(message)")
+            if lines.reportErrors { Terminal.standardError.writeLine("\(lines.label):\(number): error: \(message)") }
         }
     }
 }

@@ -12,7 +12,10 @@ struct Switchyard: AsyncParsableCommand {
             Exit codes: 0 success, 1 invalid input or config, 2 usage error, 3 the request failed.
             """,
         version: "0.1.0",
-        subcommands: [ValidateCommand.self, LintCommand.self, PlanCommand.self, GenerateCommand.self, EmulateCommand.self, SimulateCommand.self])
+        subcommands: [
+            ValidateCommand.self, LintCommand.self, PlanCommand.self, GenerateCommand.self, EmulateCommand.self, SimulateCommand.self,
+            DiffCommand.self,
+        ])
 
     /// Runs the command, mapping usage errors to exit code 2 as the CLI contract says.
     static func main() async {
