@@ -110,6 +110,7 @@ let package = Package(
             dependencies: [
                 "SwitchyardRuntime",
                 "SwitchyardEmulator",
+                "SwitchyardSimulator",
                 "SwitchyardCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
