@@ -1,0 +1,99 @@
+import OrderedCollections
+
+/// What happened to one request, read back from its decision events: the plan, the error-table
+/// rows that decided its failed attempts, and how it ended. A test case's expectations are
+/// checked against it.
+///
+/// Built from the decision log's documented schema (docs/decision-log.md), so it reads a
+/// simulated run and a live run alike.
+public struct PolicyTestObservation: Sendable, Hashable {
+    public struct Entry: Sendable, Hashable {
+        public var provider: String
+        public var tier: String
+    }
+
+    public struct Excluded: Sendable, Hashable {
+        public var provider: String
+        /// An ``ExclusionReason`` raw value.
+        public var reason: String
+    }
+
+    /// The `result` event.
+    public struct Result: Sendable, Hashable {
+        public var succeeded: Bool
+        public var provider: String?
+        public var cost: Money
+        public var currency: String?
+        public var attempts: Int
+        public var fallbackUsed: Bool
+        public var code: String?
+        public var message: String?
+    }
+
+    /// One `action` event: the error-table row that decided a failed attempt.
+    public struct ErrorRow: Sendable, Hashable {
+        /// As the table writes it: `429`, `5xx`, `timeout`; `none` when no row applied.
+        public var key: String
+        /// False when the documented default decided, because the policy has no such row.
+        public var fromPolicy: Bool
+    }
+
+    public var policy: String?
+    public var rule: String?
+    public var plan: [Entry] = []
+    public var excluded: [Excluded] = []
+    /// The errors of a request rejected before any plan.
+    public var rejection: [RequestError]?
+    public var result: Result?
+    public var errorRows: [ErrorRow] = []
+
+    public init(events: some Sequence<DecisionEvent>) {
+        for event in events {
+            let fields = event.fields
+            switch event.event {
+            case "plan":
+                policy = fields["policy"]?.stringValue
+                rule = fields["rule"]?.stringValue
+                plan = (fields["plan"]?.arrayValue ?? []).compactMap { entry in
+                    guard let provider = entry["provider"]?.stringValue else { return nil }
+                    return Entry(provider: provider, tier: entry["tier"]?.stringValue ?? "")
+                }
+                excluded = (fields["excluded"]?.arrayValue ?? []).compactMap { entry in
+                    guard let provider = entry["provider"]?.stringValue else { return nil }
+                    return Excluded(provider: provider, reason: entry["reason"]?.stringValue ?? "")
+                }
+            case "request_rejected":
+                rejection = (fields["errors"]?.arrayValue ?? []).map { error in
+                    RequestError(
+                        field: error["field"]?.stringValue ?? "", message: error["message"]?.stringValue ?? "",
+                        code: error["code"]?.stringValue ?? "")
+                }
+            case "action":
+                errorRows.append(ErrorRow(key: fields["matched"]?.stringValue ?? "none", fromPolicy: fields["source"]?.stringValue == "policy"))
+            case "result":
+                result = Result(
+                    succeeded: fields["status"]?.stringValue == "succeeded", provider: fields["provider"]?.stringValue,
+                    cost: fields["cost"]?.doubleValue.flatMap(Money.init) ?? .zero, currency: fields["currency"]?.stringValue,
+                    attempts: fields["attempts"]?.doubleValue.map { Int($0) } ?? 0, fallbackUsed: fields["fallback_used"]?.boolValue ?? false,
+                    code: fields["code"]?.stringValue, message: fields["message"]?.stringValue)
+            case "cache_hit":
+                result = Result(
+                    succeeded: true, provider: fields["provider"]?.stringValue, cost: .zero, currency: nil, attempts: 0, fallbackUsed: false,
+                    code: nil, message: nil)
+            default:
+                break
+            }
+        }
+    }
+
+    /// How the request ended, for "got …" in failure lines.
+    var outcomeDescription: String {
+        if let rejection {
+            let first = rejection.first.map { " (\($0.code): \($0.description))" } ?? ""
+            return "rejected\(first)"
+        }
+        guard let result else { return "no result" }
+        if result.succeeded { return "succeeded via \(result.provider ?? "?")" }
+        return "failed with \(result.code ?? "?")\(result.message.map { " \"\($0)\"" } ?? "")"
+    }
+}
