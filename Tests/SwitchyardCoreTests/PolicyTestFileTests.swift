@@ -39,6 +39,7 @@ import Testing
                   outcome: {failed: payment_required, message: "Please upgrade"}
                   cost: {min: 0, max: 10}
                   attempts: 2
+                  elapsed: {min: 2s, max: 1m}
                   fallback_used: false
                   on_error: [429, 5xx]
             """
@@ -53,9 +54,9 @@ import Testing
                 .plan([PlannedProvider(provider: "veo3"), PlannedProvider(provider: "nano-banana", tier: "economy")]),
                 .excluded([ExpectedExclusion(provider: "runway", reason: .costCap)]),
                 .outcome(.failed(code: "payment_required", message: "Please upgrade")), .cost(min: .zero, max: Money(decimal: "10")),
-                .attempts(2), .fallbackUsed(false), .onError(["429", "5xx"]),
+                .attempts(2), .elapsed(min: .seconds(2), max: .seconds(60)), .fallbackUsed(false), .onError(["429", "5xx"]),
             ])
-        #expect(testCase.expectations.map(\.location.line) == Array(5...13))
+        #expect(testCase.expectations.map(\.location.line) == Array(5...14))
         #expect(testCase.expectations.allSatisfy { $0.location.column == 7 })
     }
 
@@ -192,9 +193,9 @@ import Testing
                 "excluded": [["provider": "nano-banana", "tier": "economy", "reason": "capability", "detail": "too big"]],
             ]),
         event("action", ["matched": "5xx", "source": "policy", "action": "fallback"]),
-        event(
-            "result",
-            ["status": "succeeded", "provider": "runway", "cost": 6.0, "currency": "INR", "attempts": 2, "fallback_used": true]),
+        DecisionEvent(
+            timestamp: Timestamp(millisecondsSinceEpoch: 5_000), event: "result", requestID: "test-1",
+            fields: ["status": "succeeded", "provider": "runway", "cost": 6.0, "currency": "INR", "attempts": 2, "fallback_used": true]),
     ])
 
     func check(_ kind: PolicyExpectation.Kind, _ observed: PolicyTestObservation = fellBack) -> String? {
@@ -212,6 +213,7 @@ import Testing
         #expect(check(.attempts(2)) == nil)
         #expect(check(.fallbackUsed(true)) == nil)
         #expect(check(.onError(["5xx"])) == nil)
+        #expect(check(.elapsed(min: .seconds(5), max: .seconds(5))) == nil)
     }
 
     @Test func eachFailureSaysWhatWasExpectedAndWhatHappened() {
@@ -228,6 +230,8 @@ import Testing
         #expect(check(.cost(min: nil, max: Money(decimal: "5"))) == "expected cost at most 5.00, got 6.00 INR")
         #expect(check(.cost(min: Money(decimal: "4.5"), max: Money(decimal: "4.5"))) == "expected cost 4.50, got 6.00 INR")
         #expect(check(.attempts(1)) == "expected 1 attempts, got 2")
+        #expect(check(.elapsed(min: nil, max: .seconds(2))) == "expected elapsed at most 2s, got 5s")
+        #expect(check(.elapsed(min: .seconds(6), max: nil)) == "expected elapsed at least 6s, got 5s")
         #expect(check(.fallbackUsed(false)) == "expected fallback_used false, got true")
         #expect(check(.onError(["429", "5xx"])) == "expected error-table rows [429, 5xx], got [5xx]")
     }

@@ -54,13 +54,18 @@ extension PolicyExpectation {
         case .outcome(let outcome):
             return Self.holds(outcome, observed) ? nil : "expected \(Self.describe(outcome)), got \(observed.outcomeDescription)"
         case .cost(let low, let high):
-            let expectedText = "expected cost \(Self.describeBounds(low, high))"
+            let expectedText = "expected cost \(Self.describeBounds(low?.description, high?.description))"
             guard let result = observed.result else { return "\(expectedText), got \(observed.outcomeDescription)" }
             let holds = low.map { result.cost >= $0 } != false && high.map { result.cost <= $0 } != false
             return holds ? nil : "\(expectedText), got \(result.cost)\(result.currency.map { " \($0)" } ?? "")"
         case .attempts(let count):
             guard let result = observed.result else { return "expected \(count) attempts, got \(observed.outcomeDescription)" }
             return result.attempts == count ? nil : "expected \(count) attempts, got \(result.attempts)"
+        case .elapsed(let low, let high):
+            let expectedText = "expected elapsed \(Self.describeBounds(low.map(TimeSpan.format), high.map(TimeSpan.format)))"
+            guard let elapsed = observed.elapsed else { return "\(expectedText), got \(observed.outcomeDescription)" }
+            let holds = low.map { elapsed >= $0 } != false && high.map { elapsed <= $0 } != false
+            return holds ? nil : "\(expectedText), got \(TimeSpan.format(elapsed))"
         case .fallbackUsed(let flag):
             guard let result = observed.result else { return "expected fallback_used \(flag), got \(observed.outcomeDescription)" }
             return result.fallbackUsed == flag ? nil : "expected fallback_used \(flag), got \(result.fallbackUsed)"
@@ -92,7 +97,7 @@ extension PolicyExpectation {
         }
     }
 
-    private static func describeBounds(_ low: Money?, _ high: Money?) -> String {
+    private static func describeBounds(_ low: String?, _ high: String?) -> String {
         switch (low, high) {
         case (let low?, let high?) where low == high: "\(low)"
         case (let low?, let high?): "between \(low) and \(high)"

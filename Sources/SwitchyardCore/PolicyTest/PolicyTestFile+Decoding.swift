@@ -53,7 +53,7 @@ private struct PolicyTestDecoder {
         errorRows = unique((config.policies.flatMap(\.onError.entries) + ErrorTable.defaults.entries).map(\.key.description))
     }
 
-    static let expectationKeys = ["policy", "rule", "plan", "excluded", "outcome", "cost", "attempts", "fallback_used", "on_error"]
+    static let expectationKeys = ["policy", "rule", "plan", "excluded", "outcome", "cost", "attempts", "elapsed", "fallback_used", "on_error"]
 
     func decode(_ root: ConfigNode) -> [PolicyTestCase]? {
         root.mapping { m -> [PolicyTestCase]? in
@@ -183,6 +183,7 @@ private struct PolicyTestDecoder {
         case "outcome": return decodeOutcome(node).map(PolicyExpectation.Kind.outcome)
         case "cost": return decodeCost(node)
         case "attempts": return node.int(min: 0).map(PolicyExpectation.Kind.attempts)
+        case "elapsed": return decodeElapsed(node)
         case "fallback_used": return node.bool().map(PolicyExpectation.Kind.fallbackUsed)
         case "on_error":
             let rows = node.sequence()?.map { known($0, among: errorRows, what: "error-table row") }
@@ -292,6 +293,30 @@ private struct PolicyTestDecoder {
                 return nil
             }
             return .cost(min: low ?? nil, max: high ?? nil)
+        } ?? nil
+    }
+
+    /// `7s` (exactly), or `{min: 2s, max: 1m}` (inclusive, either optional).
+    private func decodeElapsed(_ node: ConfigNode) -> PolicyExpectation.Kind? {
+        guard node.isMapping else {
+            return node.duration().map { .elapsed(min: $0, max: $0) }
+        }
+        return node.mapping { m -> PolicyExpectation.Kind? in
+            let minNode = m["min"]
+            let maxNode = m["max"]
+            let low = minNode.map { $0.duration() }
+            let high = maxNode.map { $0.duration() }
+            if minNode == nil, maxNode == nil {
+                node.error("\(node.name) needs 'min', 'max' or both", code: "missing-key")
+                return nil
+            }
+            guard low != .some(nil), high != .some(nil) else { return nil }
+            if let low = low ?? nil, let high = high ?? nil, high < low {
+                maxNode?.error(
+                    "'max' (\(TimeSpan.format(high))) must not be less than 'min' (\(TimeSpan.format(low))) in \(node.name)", code: "out-of-range")
+                return nil
+            }
+            return .elapsed(min: low ?? nil, max: high ?? nil)
         } ?? nil
     }
 

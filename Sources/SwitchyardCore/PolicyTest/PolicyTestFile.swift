@@ -53,6 +53,8 @@ public struct PolicyExpectation: Sendable, Hashable {
         case cost(min: Money?, max: Money?)
         /// Every call that tried to start a job, retries included.
         case attempts(Int)
+        /// Virtual time from the request's arrival to its result, within these bounds (inclusive).
+        case elapsed(min: Duration?, max: Duration?)
         case fallbackUsed(Bool)
         /// The error-table rows that decided each failed attempt, in order (`429`, `5xx`, `timeout`).
         case onError([String])

@@ -46,9 +46,13 @@ public struct PolicyTestObservation: Sendable, Hashable {
     public var rejection: [RequestError]?
     public var result: Result?
     public var errorRows: [ErrorRow] = []
+    /// From the first event (the request's arrival) to the result.
+    public var elapsed: Duration?
 
     public init(events: some Sequence<DecisionEvent>) {
+        var start: Timestamp?
         for event in events {
+            start = start ?? event.timestamp
             let fields = event.fields
             switch event.event {
             case "plan":
@@ -76,10 +80,12 @@ public struct PolicyTestObservation: Sendable, Hashable {
                     cost: fields["cost"]?.doubleValue.flatMap(Money.init) ?? .zero, currency: fields["currency"]?.stringValue,
                     attempts: fields["attempts"]?.doubleValue.map { Int($0) } ?? 0, fallbackUsed: fields["fallback_used"]?.boolValue ?? false,
                     code: fields["code"]?.stringValue, message: fields["message"]?.stringValue)
+                elapsed = .milliseconds(event.timestamp.millisecondsSinceEpoch - (start ?? event.timestamp).millisecondsSinceEpoch)
             case "cache_hit":
                 result = Result(
                     succeeded: true, provider: fields["provider"]?.stringValue, cost: .zero, currency: nil, attempts: 0, fallbackUsed: false,
                     code: nil, message: nil)
+                elapsed = .milliseconds(event.timestamp.millisecondsSinceEpoch - (start ?? event.timestamp).millisecondsSinceEpoch)
             default:
                 break
             }
