@@ -12,10 +12,12 @@ struct TestCommand: ParsableCommand {
         commandName: "test",
         abstract: "Run policy tests: requests with the plans and outcomes the policy must give them.",
         discussion: """
-            Reads routes/*.test.yaml under --config, or the files given. Each case's request is planned
-            and simulated (no network, a virtual clock) under its state and scenario. Prints one line per
-            failed expectation, FILE:LINE: FAIL name: expected X, got Y, then "N passed, N failed" on
-            stdout. Exit 0 when every case passes, 1 when any fails or a file is invalid, 2 on usage errors.
+            Reads routes/*.test.yaml under --config, or the files given. Each case's request is planned \
+            and simulated (no network, a virtual clock) under its state and scenario. Prints one line per \
+            failed expectation, FILE:LINE: FAIL name: expected X, got Y, then "N passed, N failed" on \
+            stdout.
+
+            Exit 0 when every case passes, 1 when any fails or a file is invalid, 2 on usage errors. \
             The format is in docs/policy-tests.md.
             """)
 
@@ -34,6 +36,12 @@ struct TestCommand: ParsableCommand {
     @Option(help: "text (default) or json: one JSON report on stdout.")
     var format: Format = .text
 
+    @Option(name: .customLong("run"), help: "Run only the cases whose name contains this text.")
+    var only: String?
+
+    @Option(help: "Write every decision of every case run to this JSON-lines file (request ids are test-N).", completion: .file())
+    var decisions: String?
+
     @Argument(help: "Test files (default: routes/*.test.yaml under --config).", completion: .file())
     var files: [String] = []
 
@@ -47,6 +55,12 @@ struct TestCommand: ParsableCommand {
             throw ExitStatus.invalidInput.exitCode
         }
         let runner = PolicyTestRunner(config: config)
+        let writer = try decisions.map { path -> DecisionLogWriter in
+            // A fresh file per run, as `simulate` writes it.
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
+            return try DecisionLogWriter(path: path)
+        }
+        defer { writer?.close() }
         var tally = PolicyTestCoverage(config: config)
         var passed = 0
         var failed = 0
@@ -62,8 +76,8 @@ struct TestCommand: ParsableCommand {
                 Terminal.standardError.writeLine("\(errors) error\(errors == 1 ? "" : "s") in \(path)")
                 continue
             }
-            for testCase in file.cases {
-                let (failures, observed) = runner.run(testCase)
+            for testCase in file.cases where only.map(testCase.name.contains) ?? true {
+                let (failures, observed) = runner.run(testCase, decisions: writer.map { writer in { writer.write($0) } })
                 tally.record(observed)
                 if failures.isEmpty {
                     passed += 1

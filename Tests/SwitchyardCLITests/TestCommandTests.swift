@@ -53,10 +53,9 @@ import Testing
             ))
         let passing = lines.filter { $0.contains(": PASS ") }
         #expect(passing.count >= 20)
-        #expect(
-            passing.contains(
-                "routes/talkingphoto.test.yaml:21: PASS standard requests try veo3, then runway, then nano-banana downgraded to economy"
-                    .replacingOccurrences(of: "routes/", with: directory.url.path + "/routes/")))
+        let shipped = directory.url.appendingPathComponent("routes/talkingphoto.test.yaml").path
+        #expect(passing.allSatisfy { $0.hasPrefix(shipped + ":") })
+        #expect(passing.contains { $0.hasSuffix(": PASS standard requests try veo3, then runway, then nano-banana downgraded to economy") })
         #expect(lines.last == "\(passing.count) passed, 2 failed")
         #expect(lines.contains("coverage: talkingphoto: rules 3/3, on_error rows 10/10"))
     }
@@ -74,6 +73,22 @@ import Testing
         let cases = try #require(report["cases"] as? [[String: Any]])
         #expect(cases.map { $0["name"] as? String } == ["fine"])
         #expect(output.stderr.contains("1 passed, 0 failed"))
+    }
+
+    @Test func runPicksCasesByNameAndDecisionsShowWhatHappened() throws {
+        let scratch = try TemporaryDirectory()
+        let log = scratch.url.appendingPathComponent("decisions.jsonl").path
+        let output = try CLIRunner.run(["test", "--verbose", "--run", "5xx", "--decisions", log])
+        #expect(output.status == 0, "\(output.stderr)")
+        let lines = output.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        #expect(lines.first?.hasPrefix("routes/talkingphoto.test.yaml:") == true)
+        #expect(lines.first?.hasSuffix(": PASS a 5xx falls back to the next provider at once") == true)
+        #expect(lines.last == "1 passed, 0 failed")
+        let events = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+        #expect(events.first?.contains(#""event":"plan""#) == true)
+        #expect(events.contains { $0.contains(#""event":"action""#) && $0.contains(#""matched":"5xx""#) })
+        #expect(events.last?.contains(#""event":"result""#) == true)
     }
 
     @Test func anInvalidTestFileGetsLocatedErrorsAndExitOne() throws {

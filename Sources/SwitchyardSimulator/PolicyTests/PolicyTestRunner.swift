@@ -12,16 +12,23 @@ public struct PolicyTestRunner: Sendable {
 
     /// What the policy did with the case's request. Deterministic: the scenario's seed (0 unless
     /// the case's scenario gives one) seeds every draw.
-    public func observe(_ testCase: PolicyTestCase) -> PolicyTestObservation {
+    /// - Parameter decisions: the case's decision events, in virtual-time order.
+    public func observe(_ testCase: PolicyTestCase, decisions: ((DecisionEvent) -> Void)? = nil) -> PolicyTestObservation {
         var simulator = Simulator(config: config, scenario: testCase.scenario, state: testCase.state)
         var events: [DecisionEvent] = []
-        _ = simulator.run([SimulatedArrival(at: .zero, request: testCase.request)]) { events.append($0) }
+        _ = simulator.run([SimulatedArrival(at: .zero, request: testCase.request)]) { event in
+            events.append(event)
+            decisions?(event)
+        }
         return PolicyTestObservation(events: events)
     }
 
     /// The case's failed expectations, empty when it passes, and what was observed.
-    public func run(_ testCase: PolicyTestCase) -> (failures: [PolicyTestFailure], observed: PolicyTestObservation) {
-        let observed = observe(testCase)
+    /// - Parameter decisions: the case's decision events, in virtual-time order.
+    public func run(
+        _ testCase: PolicyTestCase, decisions: ((DecisionEvent) -> Void)? = nil
+    ) -> (failures: [PolicyTestFailure], observed: PolicyTestObservation) {
+        let observed = observe(testCase, decisions: decisions)
         return (testCase.failures(for: observed), observed)
     }
 }
