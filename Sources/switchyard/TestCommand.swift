@@ -88,7 +88,7 @@ struct TestCommand: ParsableCommand {
                         for failure in failures { Terminal.standardOutput.writeLine(failure.description) }
                     }
                 }
-                reports.append(report(testCase, file: path, failures: failures))
+                reports.append(report(testCase, file: path, failures: failures, observed: observed))
             }
         }
         switch format {
@@ -112,10 +112,11 @@ struct TestCommand: ParsableCommand {
         if failed > 0 || invalid > 0 { throw ExitStatus.invalidInput.exitCode }
     }
 
-    private func report(_ testCase: PolicyTestCase, file: String, failures: [PolicyTestFailure]) -> JSONValue {
+    private func report(_ testCase: PolicyTestCase, file: String, failures: [PolicyTestFailure], observed: PolicyTestObservation) -> JSONValue {
         [
             "file": .string(file), "line": .int(testCase.location.line), "name": .string(testCase.name), "passed": .bool(failures.isEmpty),
             "failures": .array(failures.map { ["line": .int($0.location.line), "message": .string($0.message)] }),
+            "observed": observed.json,
         ]
     }
 

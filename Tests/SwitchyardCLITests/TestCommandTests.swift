@@ -72,6 +72,10 @@ import Testing
         #expect(report["failed"] as? Int == 0)
         let cases = try #require(report["cases"] as? [[String: Any]])
         #expect(cases.map { $0["name"] as? String } == ["fine"])
+        let observed = try #require(cases.first?["observed"] as? [String: Any])
+        #expect(observed["rule"] as? String == "default")
+        #expect((observed["outcome"] as? [String: Any])?["succeeded"] as? String == "veo3")
+        #expect(observed["attempts"] as? Int == 1)
         #expect(output.stderr.contains("1 passed, 0 failed"))
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import OrderedCollections
+import SwitchyardRuntime
 import Testing
 
 @testable import SwitchyardCore
@@ -24,6 +25,12 @@ import Testing
         let file = try #require(result.file)
         #expect(file.cases.count >= 20)
         #expect(Set(file.cases.map(\.name)).count == file.cases.count)
+    }
+
+    @Test func testFilesAreFoundBesideThePoliciesAndNeverLoadedAsPolicies() throws {
+        #expect(ConfigDirectory.policyTests(repositoryRoot.path, relativeNames: true) == ["routes/talkingphoto.test.yaml"])
+        #expect(!shippedFiles().contains { $0.path.hasSuffix(".test.yaml") })
+        #expect(ConfigDirectory.isPolicyTest("a.test.yml") && !ConfigDirectory.isPolicyTest("test.yaml"))
     }
 
     @Test func everyExpectationDecodesAtItsLine() throws {

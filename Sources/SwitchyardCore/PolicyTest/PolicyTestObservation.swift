@@ -103,3 +103,41 @@ public struct PolicyTestObservation: Sendable, Hashable {
         return "failed with \(result.code ?? "?")\(result.message.map { " \"\($0)\"" } ?? "")"
     }
 }
+
+extension PolicyTestObservation {
+    /// What happened, for `switchyard test --format json`: the fields a case can expect, under
+    /// the names the test format uses.
+    public var json: JSONValue {
+        var object: JSONObject = [:]
+        if let policy { object["policy"] = .string(policy) }
+        if let rule { object["rule"] = .string(rule) }
+        if rule != nil {
+            object["plan"] = .array(plan.map { ["provider": .string($0.provider), "tier": .string($0.tier)] })
+            var reasons: JSONObject = [:]
+            // A provider planned on two tiers may be left out twice; the first reason stands.
+            for entry in excluded where reasons[entry.provider] == nil { reasons[entry.provider] = .string(entry.reason) }
+            object["excluded"] = .object(reasons)
+        }
+        if let rejection {
+            object["outcome"] = [
+                "rejected": .array(rejection.map { ["field": .string($0.field), "code": .string($0.code), "message": .string($0.message)] })
+            ]
+        } else if let result {
+            var outcome: JSONObject = [:]
+            if result.succeeded {
+                outcome["succeeded"] = result.provider.map(JSONValue.string) ?? .null
+            } else {
+                outcome["failed"] = result.code.map(JSONValue.string) ?? .null
+                if let message = result.message { outcome["message"] = .string(message) }
+            }
+            object["outcome"] = .object(outcome)
+            object["cost"] = result.cost.json
+            if let currency = result.currency { object["currency"] = .string(currency) }
+            object["attempts"] = .int(result.attempts)
+            object["fallback_used"] = .bool(result.fallbackUsed)
+        }
+        if let elapsed { object["elapsed_s"] = .double(elapsed.secondsValue) }
+        object["on_error"] = .array(errorRows.map { .string($0.key) })
+        return .object(object)
+    }
+}
