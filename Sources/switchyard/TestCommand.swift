@@ -67,7 +67,10 @@ struct TestCommand: ParsableCommand {
         var invalid = 0
         var reports: [JSONValue] = []
         for path in paths {
-            let text = try readTestFile(path)
+            guard let text = readTestFile(path) else {
+                invalid += 1
+                continue
+            }
             let loaded = PolicyTestFile.load(text: text, path: path, config: config)
             for diagnostic in loaded.diagnostics { Terminal.standardError.writeLine(diagnostic.description) }
             guard let file = loaded.file else {
@@ -108,6 +111,10 @@ struct TestCommand: ParsableCommand {
             Terminal.standardOutput.writeLine(JSONValue.object(object).jsonString(prettyPrinted: true))
             Terminal.standardError.writeLine("\(passed) passed, \(failed) failed")
         }
+        if let only, passed + failed == 0, invalid == 0 {
+            Terminal.standardError.writeLine("error: no test case's name contains \"\(only)\"")
+            invalid += 1
+        }
         Terminal.flushAll()
         if failed > 0 || invalid > 0 { throw ExitStatus.invalidInput.exitCode }
     }
@@ -120,14 +127,15 @@ struct TestCommand: ParsableCommand {
         ]
     }
 
-    private func readTestFile(_ path: String) throws -> String {
+    /// The file's text, or nil after an error line: the other files still run.
+    private func readTestFile(_ path: String) -> String? {
         guard let data = FileManager.default.contents(atPath: path) else {
             Terminal.standardError.writeLine("\(path): error: cannot read the file")
-            throw ExitStatus.invalidInput.exitCode
+            return nil
         }
         guard let text = String(data: data, encoding: .utf8) else {
             Terminal.standardError.writeLine("\(path):1:1: error: the file is not UTF-8 text")
-            throw ExitStatus.invalidInput.exitCode
+            return nil
         }
         return text
     }

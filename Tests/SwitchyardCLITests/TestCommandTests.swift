@@ -112,6 +112,20 @@ import Testing
         #expect(output.stdout.hasSuffix("0 passed, 0 failed\n"))
     }
 
+    @Test func aMissingFileIsAnErrorButTheOthersStillRun() throws {
+        let output = try CLIRunner.run(["test", "routes/talkingphoto.test.yaml", "routes/nothing.test.yaml"])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("routes/nothing.test.yaml: error: cannot read the file"))
+        #expect(output.stdout.hasSuffix(" passed, 0 failed\n"))
+        #expect(!output.stdout.hasPrefix("0 passed"))
+    }
+
+    @Test func aRunFilterThatMatchesNothingIsAnError() throws {
+        let output = try CLIRunner.run(["test", "--run", "no such case"])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("error: no test case's name contains \"no such case\""))
+    }
+
     @Test func validateIgnoresTestFilesInRoutes() throws {
         let directory = try TemporaryDirectory()
         try directory.copyShippedConfig()
