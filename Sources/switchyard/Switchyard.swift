@@ -14,7 +14,7 @@ struct Switchyard: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ValidateCommand.self, LintCommand.self, PlanCommand.self, GenerateCommand.self, EmulateCommand.self, SimulateCommand.self,
-            DiffCommand.self,
+            TestCommand.self, DiffCommand.self,
         ])
 
     /// Runs the command, mapping usage errors to exit code 2 as the CLI contract says.

@@ -77,4 +77,21 @@ import Testing
         #expect(zero.scenario == nil)
         #expect(zero.diagnostics.map(\.description).contains { $0.contains("add up to 0") })
     }
+
+    @Test func mixRequestsShareFieldsThroughMergeKeys() throws {
+        let result = Scenario.load(
+            text: """
+                x-base: &base {kind: video, prompt: hi, duration_s: 20, quality: standard}
+                arrivals:
+                  process: uniform
+                  rate_per_s: 1
+                  count: 1
+                  mix: [{request: {<<: *base, quality: economy}}]
+                """, path: "m.yaml")
+        let scenario = try #require(result.scenario, "\(result.diagnostics)")
+        let request = try #require(scenario.arrivals?.mix.first?.request)
+        #expect(request["quality"] == "economy")
+        #expect(request["duration_s"] == 20)
+        #expect(request["<<"] == nil)
+    }
 }

@@ -289,9 +289,26 @@ struct ConfigNode {
             return .array((sequence() ?? []).map { $0.jsonValue() })
         case .mapping(let mapping):
             var object = JSONObject()
+            var merged: [(key: String, value: JSONValue)] = []
             for (key, value) in mapping {
                 let keyText = key.scalar?.string ?? ""
+                // YAML merge keys (`<<: *defaults`), as MappingReader reads them: the mapping's
+                // own keys win, then earlier merges.
+                if keyText == "<<", key.scalar?.style == .plain {
+                    let sources: [Yams.Node] = if case .sequence(let list) = value { Array(list) } else { [value] }
+                    for source in sources {
+                        guard case .object(let members) = child(source, key: keyText).jsonValue() else {
+                            child(source, key: keyText).error("a merge key '<<' needs a mapping or a list of mappings", code: "wrong-type")
+                            continue
+                        }
+                        merged += members.map { ($0.key, $0.value) }
+                    }
+                    continue
+                }
                 object[keyText] = child(value, key: keyText).jsonValue()
+            }
+            for entry in merged where object[entry.key] == nil {
+                object[entry.key] = entry.value
             }
             return .object(object)
         case .alias:

@@ -74,6 +74,11 @@ final class MappingReader {
         consumedAll = true
     }
 
+    /// Where `key` itself is written, for findings about the entry as a whole.
+    func keyLocation(_ key: String) -> SourceLocation? {
+        entries.first { $0.key == key }.map { Self.keyConfigNode($0.keyNode, owner: owner).location }
+    }
+
     /// True when the mapping has the key, without reading it.
     func has(_ key: String) -> Bool {
         entries.contains { $0.key == key }

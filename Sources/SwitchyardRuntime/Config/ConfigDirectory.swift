@@ -38,6 +38,18 @@ public enum ConfigDirectory {
         return files
     }
 
+    /// The policy test files of a config directory, `routes/*.test.yaml` (and `.test.yml`), in
+    /// name order; empty when there are none or no `routes/`.
+    /// - Parameter relativeNames: `routes/x.test.yaml` instead of `DIR/routes/x.test.yaml`.
+    public static func policyTests(_ directory: String, relativeNames: Bool = false) -> [String] {
+        let path = (directory as NSString).appendingPathComponent("routes")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        return names.sorted().filter { isPolicyTest($0) && !$0.hasPrefix(".") }.map { name in
+            relativeNames ? "routes/\(name)" : (path as NSString).appendingPathComponent(name)
+        }
+    }
+
+    /// True for `NAME.test.yaml` and `NAME.test.yml`: policy tests, never loaded as policies.
     public static func isPolicyTest(_ name: String) -> Bool {
         name.hasSuffix(".test.yaml") || name.hasSuffix(".test.yml")
     }
