@@ -132,7 +132,7 @@ import Testing
         let output = try CLIRunner.run(
             ["plan", "--format", "text", "-"],
             stdin:
-                #"{"id": "r", "user": "u", "kind": "video", "prompt": "hi", "image": {"url": "https://example.com/a.png", "bytes": 1000}, "duration_s": 60}"#
+                #"{"id": "r", "user": "u", "kind": "video", "prompt": "hi", "image": {"url": "https://example.com/a.png", "bytes": 1000}, "duration_s": 60, "aspect_ratio": "16:9"}"#
         )
         #expect(output.status == 0)
         #expect(output.stdout.contains("1. veo3        standard (1080p 30 fps 4000 kbps) 9.00 INR"))

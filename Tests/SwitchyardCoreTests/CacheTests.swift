@@ -63,6 +63,35 @@ import Testing
         #expect(cache.lookup(a, at: t0)?.provider == "a")
     }
 
+    /// Thousands of random stores and lookups over a few keys, against a plain list kept in
+    /// recency order: the same hits, the same misses, the same evictions.
+    @Test func evictionMatchesAReferenceLRU() {
+        let capacity = 5
+        var cache = ResultCache(settings: CacheSettings(ttl: .seconds(600), maxEntries: capacity))
+        var reference: [String] = []  // least recently used first
+        var draws = SplitMix64(seed: 9)
+        let t0 = Timestamp(millisecondsSinceEpoch: 0)
+        let keys = (0..<12).map { "p\($0)" }
+        for _ in 0..<5_000 {
+            let name = keys[Int(draws.nextUnit() * Double(keys.count))]
+            let k = key(request(prompt: name))
+            if draws.nextUnit() < 0.5 {
+                cache.store(result(name), for: k, requestedTier: "standard", at: t0)
+                reference.removeAll { $0 == name }
+                reference.append(name)
+                if reference.count > capacity { reference.removeFirst() }
+            } else {
+                let hit = cache.lookup(k, at: t0)
+                #expect(hit?.provider == (reference.contains(name) ? name : nil))
+                if hit != nil {
+                    reference.removeAll { $0 == name }
+                    reference.append(name)
+                }
+            }
+            #expect(cache.count == reference.count)
+        }
+    }
+
     @Test func failuresAreNotCachedAndHitsCostNothing() {
         var cache = ResultCache(settings: CacheSettings(ttl: .seconds(600), maxEntries: 2))
         let t0 = Timestamp(millisecondsSinceEpoch: 0)

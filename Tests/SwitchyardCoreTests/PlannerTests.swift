@@ -53,6 +53,21 @@ import Testing
             ])
     }
 
+    /// Every shipped provider's submit sends the aspect ratio: a request without one is planned
+    /// nowhere, with the reason, instead of failing every attempt when the body cannot render.
+    @Test func aFieldTheSubmitNeedsAndTheRequestLacksExcludesTheProvider() throws {
+        var withoutRatio = request()
+        withoutRatio.aspectRatio = nil
+        let plan = try plan(withoutRatio)
+        #expect(plan.entries.isEmpty)
+        #expect(plan.excluded.map(\.reason) == [.capability, .capability, .capability])
+        #expect(plan.excluded.first?.detail == "its submit call needs 'aspect_ratio'; the request has none")
+
+        var withoutImage = request()
+        withoutImage.image = nil
+        #expect(try self.plan(withoutImage).excluded.first?.detail == "needs an input image; the request has none")
+    }
+
     @Test func unavailableProviderIsExcluded() throws {
         let state = WorldState(providers: ["veo3": .init(available: false, reason: "circuit open")])
         let plan = try plan(request(), state: state)

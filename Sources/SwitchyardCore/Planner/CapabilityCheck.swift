@@ -1,11 +1,13 @@
+import OrderedCollections
+
 /// Whether a provider can serve a request on a tier; the first mismatch, described for people.
 enum CapabilityCheck {
-    static func mismatch(kind: MediaKind, capabilities: Capabilities, requiresImage: Bool, tier: Tier, request: Request) -> String? {
+    static func mismatch(kind: MediaKind, capabilities: Capabilities, requiredFields: [String], tier: Tier, request: Request) -> String? {
         if kind != request.kind {
             return "makes \(kind.rawValue), not \(request.kind.rawValue)"
         }
-        if requiresImage, request.image == nil {
-            return "needs an input image; the request has none"
+        for field in requiredFields where !request.has(field) {
+            return field == "image" ? "needs an input image; the request has none" : "its submit call needs '\(field)'; the request has none"
         }
         if let durations = capabilities.durations, let duration = request.durationSeconds, !durations.contains(duration) {
             return "duration \(duration) s is outside its \(durations)"
@@ -34,5 +36,22 @@ enum CapabilityCheck {
             return "tier \(tier.name) needs \(fps) fps; its maximum is \(maxFPS) fps"
         }
         return nil
+    }
+}
+
+extension Request {
+    /// Whether the request gives a value for one of ``ProviderDescriptor/requiredRequestFields``.
+    fileprivate func has(_ field: String) -> Bool {
+        switch field {
+        case "image": return image != nil
+        case "prompt": return prompt != nil
+        case "user": return user != nil
+        case "duration_s": return durationSeconds != nil
+        case "aspect_ratio": return aspectRatio != nil
+        default: break
+        }
+        if field.hasPrefix("voice.") { return voice[String(field.dropFirst("voice.".count))] != nil }
+        if field.hasPrefix("metadata.") { return metadata[String(field.dropFirst("metadata.".count))] != nil }
+        return true
     }
 }

@@ -160,7 +160,7 @@ public struct Planner: Sendable {
         if let status, status.disabled { return (.disabled, "disabled in the world state\(status.reason.map { ": \($0)" } ?? "")") }
         if let status, !status.available { return (.unavailable, "unavailable in the world state\(status.reason.map { ": \($0)" } ?? "")") }
         if let detail = CapabilityCheck.mismatch(
-            kind: provider.kind, capabilities: provider.capabilities, requiresImage: provider.requiresImage, tier: tier, request: request)
+            kind: provider.kind, capabilities: provider.capabilities, requiredFields: provider.requiredFields, tier: tier, request: request)
         {
             return (.capability, detail)
         }
@@ -263,7 +263,7 @@ private final class ProviderProfile: Sendable {
     let enabled: Bool
     let pricing: Pricing
     let capabilities: Capabilities
-    let requiresImage: Bool
+    let requiredFields: [String]
     /// The longest one attempt at this provider can take.
     let attemptTime: Duration
 
@@ -273,7 +273,7 @@ private final class ProviderProfile: Sendable {
         enabled = provider.enabled
         pricing = provider.pricing
         capabilities = provider.capabilities
-        requiresImage = provider.requiresImage
+        requiredFields = provider.requiredRequestFields
         attemptTime = Planner.attemptTime(provider)
     }
 }

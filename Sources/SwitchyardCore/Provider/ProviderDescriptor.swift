@@ -44,9 +44,33 @@ public struct ValueMapping: Sendable, Hashable {
 }
 
 extension ProviderDescriptor {
-    /// True when the submit body sends the request's image, so requests without one cannot go here.
-    public var requiresImage: Bool {
-        submit.request.body?.variables.contains { $0.hasPrefix("image.") } ?? false
+    /// The request fields the submit call reads that a request may leave out (`image`,
+    /// `prompt`, `aspect_ratio`, `voice.id`, `metadata.campaign`, …), through its path, headers,
+    /// body and the mappings they use. A request without one of them cannot be sent here, so the
+    /// planner leaves the provider out rather than let the attempt fail to render.
+    public var requiredRequestFields: [String] {
+        let spec = submit.request
+        var names: [String] = []
+        switch spec.target {
+        case .path(let template), .url(let template): names += template.variables
+        }
+        names += spec.headers.flatMap(\.value.variables)
+        names += spec.body?.variables ?? []
+        var fields: [String] = []
+        for name in names {
+            let field = mappings.first { $0.name == name }?.source ?? name
+            let required: String? =
+                switch field {
+                case _ where field.hasPrefix("image."): "image"
+                case "prompt", "user", "duration_s", "aspect_ratio": field
+                // Neutral voice settings stand in for missing ones; features default to off.
+                case "voice.speed", "voice.pitch": nil
+                case _ where field.hasPrefix("voice.") || field.hasPrefix("metadata."): field
+                default: nil
+                }
+            if let required, !fields.contains(required) { fields.append(required) }
+        }
+        return fields
     }
 
     /// Outcome names this provider's errors can map to, for checking error-table keys.
