@@ -19,6 +19,8 @@ struct SimulationStatistics {
     private var timeline: SimulationTimeline
     /// Failed attempts by provider, then by what went wrong ("HTTP 500", "timeout").
     private var attemptFailures: [String: [String: Int]] = [:]
+    /// Calls a provider's gate turned away (open circuit, limits), by provider, then by reason.
+    private var skippedAttempts: [String: [String: Int]] = [:]
     /// Providers left out of plans, by provider, then by reason code.
     private var exclusions: [String: [String: Int]] = [:]
     private var knownProviders: [String]
@@ -44,6 +46,8 @@ struct SimulationStatistics {
         providers[provider, default: ProviderTotals()].failed += 1
         attemptFailures[provider, default: [:]][reason, default: 0] += 1
     }
+
+    mutating func recordSkippedAttempt(_ provider: String, reason: String) { skippedAttempts[provider, default: [:]][reason, default: 0] += 1 }
 
     mutating func recordExclusions(_ excluded: [Exclusion]) {
         for exclusion in excluded { exclusions[exclusion.provider, default: [:]][exclusion.reason.rawValue, default: 0] += 1 }
@@ -144,7 +148,8 @@ extension SimulationStatistics {
             binWidth: step / 5, beyond: binned.beyond)
         return SimulationReport(
             seed: seed, totals: totals, providers: rows, timeline: timeline, latency: distribution, queueWaitP99: queueWait.percentile(0.99),
-            failuresByCode: Self.ranked(failures), failedAttempts: Self.ranked(attemptFailures), exclusions: Self.ranked(exclusions))
+            failuresByCode: Self.ranked(failures), failedAttempts: Self.ranked(attemptFailures), skippedAttempts: Self.ranked(skippedAttempts),
+            exclusions: Self.ranked(exclusions))
     }
 
     private static func ranked(_ counts: [String: Int]) -> [SimulationReport.Tally] {

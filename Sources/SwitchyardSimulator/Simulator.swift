@@ -209,6 +209,8 @@ public struct Simulator {
             case .log(let event):
                 if event.event == "attempt_outcome", let provider = event.fields["provider"]?.stringValue {
                     statistics.recordFailedAttempt(provider, reason: Self.failureReason(event.fields))
+                } else if event.event == "attempt_skipped", let provider = event.fields["provider"]?.stringValue {
+                    statistics.recordSkippedAttempt(provider, reason: Self.skipReason(event.fields))
                 }
                 decisions?(event)
             case .report(let provider, let signal):
@@ -243,6 +245,13 @@ public struct Simulator {
         let outcome = fields["outcome"]?.arrayValue?.last?.stringValue ?? "failure"
         guard let code = fields["code"]?.stringValue, code != outcome else { return outcome }
         return "\(outcome) (\(code))"
+    }
+
+    /// Why a provider's gate turned a call away, without the countdown that makes every
+    /// "circuit open for 12s more" different.
+    private static func skipReason(_ fields: JSONObject) -> String {
+        let reason = fields["reason"]?.stringValue ?? "skipped"
+        return reason.hasPrefix("circuit open for ") ? "circuit open" : reason
     }
 
     // MARK: - Providers

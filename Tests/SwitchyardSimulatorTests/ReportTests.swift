@@ -96,14 +96,21 @@ import Testing
           nano-banana: {latency: {distribution: uniform, min: 10s, max: 30s}}
         """
 
-    static func run(_ scenario: String = outage, count: Int = 1_500) throws -> (SimulationSummary, SimulationReport) {
+    static func run(
+        _ scenario: String = outage, count: Int = 1_500, events: ((DecisionEvent) -> Void)? = nil
+    ) throws -> (SimulationSummary, SimulationReport) {
         var simulator = Simulator(config: try SimulatorTests.config(), scenario: try SimulatorTests.scenario(scenario))
-        let summary = simulator.run(SimulatorTests.traffic(count, every: 1.2))
+        let summary = simulator.run(SimulatorTests.traffic(count, every: 1.2), decisions: events)
         return (summary, simulator.report())
     }
 
     @Test func theReportAgreesWithTheSummary() throws {
-        let (summary, report) = try Self.run()
+        var skipped = 0
+        var excluded = 0
+        let (summary, report) = try Self.run { event in
+            if event.event == "attempt_skipped" { skipped += 1 }
+            if event.event == "plan" { excluded += event.fields["excluded"]?.arrayValue?.count ?? 0 }
+        }
         let json = summary.json
         #expect(report.totals.requests == 1_500)
         #expect(json["succeeded"]?.doubleValue == Double(report.totals.succeeded))
@@ -124,6 +131,9 @@ import Testing
         #expect(report.failedAttempts.contains { $0.provider == "veo3" && $0.reason == "HTTP 500" })
         #expect(report.failedAttempts.contains { $0.provider == "veo3" && $0.reason == "job_failed (render_crash)" })
         #expect(report.failuresByCode.reduce(0) { $0 + $1.count } == report.totals.failed)
+        #expect(report.skippedAttempts.reduce(0) { $0 + $1.count } == skipped)
+        #expect(report.exclusions.reduce(0) { $0 + $1.count } == excluded)
+        #expect(excluded > 0)
         #expect(report.latency.bins.reduce(0, +) + report.latency.beyond == report.latency.count)
         #expect(Double(report.latency.p99) / 1000 == json["latency_s"]?["p99"]?.doubleValue)
     }
@@ -186,9 +196,10 @@ import Testing
             timeline: timeline, latency: .init(count: 2, p50: 1_000, p90: 2_000, p99: 2_000, max: 2_000, bins: [1, 1], binWidth: 1_000),
             queueWaitP99: 0, failuresByCode: [.init(name: "<script>alert(2)</script>", count: 1)],
             failedAttempts: [.init(provider: "veo3", reason: "job_failed (<i>x</i>)", count: 2)],
+            skippedAttempts: [.init(provider: "veo3", reason: "at <s>limit</s>", count: 1)],
             exclusions: [.init(provider: hostile, reason: "<u>reason</u>", count: 1)], inputs: [.init("scenario", "/tmp/<evil>.yaml")])
         let html = ReportRenderer().html(report)
-        for raw in [hostile, "<script>", "<b>INR", "<i>x", "<u>reason", "<evil>", "onerror=alert(1)>"] {
+        for raw in [hostile, "<script>", "<b>INR", "<i>x", "<s>limit", "<u>reason", "<evil>", "onerror=alert(1)>"] {
             #expect(!html.contains(raw), "\(raw) is not escaped")
         }
         #expect(html.contains("&lt;img src=x onerror=alert(1)&gt;&amp;&quot;&#39;"))
@@ -214,8 +225,9 @@ import Testing
         #expect(ReportFormat.duration(38_940) == "38.9 s")
         #expect(ReportFormat.duration(192_000) == "3 min 12 s")
         #expect(ReportFormat.duration(7_200_000) == "2 h 00 min")
-        #expect(ReportFormat.interval(60_000) == "1 minute")
-        #expect(ReportFormat.interval(30_000) == "30 seconds")
+        #expect(ReportFormat.interval(60_000) == "1-minute")
+        #expect(ReportFormat.interval(30_000) == "30-second")
+        #expect(ReportFormat.interval(7_200_000, short: true) == "2 h")
         #expect(ChartScale.niceStep(125) == 200)
         #expect(ChartScale.ticks(upTo: 7, count: 5, integral: true) == [0, 2, 4, 6, 8])
     }

@@ -105,13 +105,14 @@ public enum ReportFormat {
         return "\(minutes / 60) h \(rest < 10 ? "0" : "")\(rest) min"
     }
 
-    /// An interval width in words: `1 minute`, `30 seconds`, `2 hours`.
-    static func interval(_ milliseconds: Int64) -> String {
+    /// An interval width as an adjective, `1-minute`, `30-second`, `2-hour`, or (`short`) as a
+    /// unit, `1 min`, `30 s`, `2 h`.
+    static func interval(_ milliseconds: Int64, short: Bool = false) -> String {
         let seconds = milliseconds / 1000
-        let (value, unit): (Int64, String) =
+        let (value, unit, symbol): (Int64, String, String) =
             seconds % 86_400 == 0
-            ? (seconds / 86_400, "day")
-            : seconds % 3600 == 0 ? (seconds / 3600, "hour") : seconds % 60 == 0 ? (seconds / 60, "minute") : (seconds, "second")
-        return value == 1 ? "1 \(unit)" : "\(value) \(unit)s"
+            ? (seconds / 86_400, "day", "d")
+            : seconds % 3600 == 0 ? (seconds / 3600, "hour", "h") : seconds % 60 == 0 ? (seconds / 60, "minute", "min") : (seconds, "second", "s")
+        return short ? "\(value) \(symbol)" : "\(value)-\(unit)"
     }
 }

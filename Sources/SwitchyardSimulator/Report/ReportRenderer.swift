@@ -97,8 +97,9 @@ private struct Page {
     let interval: Int64
     let total: SimulationTimeline.Bucket
     let currency: String?
-    /// The interval for people, "1 minute".
+    /// The interval for people: "1-minute" in sentences, "1 min" on axes.
     let intervalText: String
+    let intervalUnit: String
     /// Clocks with seconds when intervals are shorter than a minute.
     let seconds: Bool
 
@@ -109,6 +110,7 @@ private struct Page {
         total = report.timeline.total
         currency = report.totals.currency
         intervalText = ReportFormat.interval(interval)
+        intervalUnit = ReportFormat.interval(interval, short: true)
         seconds = interval < 60_000
     }
 
@@ -184,7 +186,7 @@ private struct Page {
         }
         let ticks = ChartScale.ticks(upTo: Double(buckets.map(\.requests).max() ?? 0), count: 5, integral: true)
         let chart = ReportChart().timeBars(
-            interval: interval, count: buckets.count, layers: layers, yTicks: ticks, yLabel: "requests per \(intervalText)", tooltips: tooltips)
+            interval: interval, count: buckets.count, layers: layers, yTicks: ticks, yLabel: "requests per \(intervalUnit)", tooltips: tooltips)
         return section(
             "Outcomes over time",
             "Each bar is the requests that arrived in one \(intervalText) interval, by how they ended.",
@@ -246,7 +248,7 @@ private struct Page {
             "Who served",
             "The provider that delivered each successful request. \(ReportFormat.count(succeeded)) requests succeeded.",
             bar + legend(parts.map { (ReportFormat.escape($0.name), $0.color) }) + table
-                + "<h3>Share over time</h3>\n<p class=\"caption\">Of the requests that arrived in each \(intervalText) and succeeded, "
+                + "<h3>Share over time</h3>\n<p class=\"caption\">Of the requests that arrived in each \(intervalText) interval and succeeded, "
                 + "who served them.</p>\n" + chart)
     }
 
@@ -274,13 +276,13 @@ private struct Page {
             color: ReportRenderer.costLineColor, values: cumulative, ticks: ChartScale.ticks(upTo: running.doubleValue, count: 5),
             label: "cumulative\(currencyText)")
         let chart = ReportChart().timeBars(
-            interval: interval, count: buckets.count, layers: layers, yTicks: ticks, yLabel: "cost per \(intervalText)\(currencyText)",
+            interval: interval, count: buckets.count, layers: layers, yTicks: ticks, yLabel: "cost per \(intervalUnit)\(currencyText)",
             tooltips: tooltips,
             line: line)
         let legend = self.legend(layers.map { ($0.name, $0.color) } + [("cumulative cost (right axis)", ReportRenderer.costLineColor)])
         return section(
             "Cost over time",
-            "What the requests that arrived in each \(intervalText) cost, by the provider that served them; failed attempts are not charged. "
+            "What the requests that arrived in each \(intervalText) interval cost, by the provider that served them; failed attempts are not charged. "
                 + "Total \(ReportFormat.money(report.totals.cost, currency: currency)).",
             legend + chart)
     }
@@ -341,6 +343,11 @@ private struct Page {
         body += "<h3>Failed attempts</h3>\n<p class=\"caption\">Calls that ended in an error; the policy's error table retried, fell back or "
         body += "failed on each.</p>\n"
         body += tallies(report.failedAttempts, headers: ["provider", "what went wrong", "attempts", ""], empty: "No attempt failed.") {
+            ReportFormat.escape($0)
+        }
+        body += "<h3>Turned away at a provider</h3>\n<p class=\"caption\">Calls not made because the provider's circuit was open or its "
+        body += "concurrency or rate limit was reached (after any queueing the policy allows); each moved the request to its next choice.</p>\n"
+        body += tallies(report.skippedAttempts, headers: ["provider", "reason", "calls", ""], empty: "No call was turned away.") {
             ReportFormat.escape($0)
         }
         body += "<h3>Left out of plans</h3>\n<p class=\"caption\">Providers the planner skipped before any call, by reason. A request whose "

@@ -83,6 +83,10 @@ public struct SimulationReport: Sendable {
     /// Failed attempts by provider and what went wrong, most frequent first: why requests
     /// retried and fell back.
     public var failedAttempts: [ProviderTally]
+    /// Calls a provider's gate turned away (circuit open, concurrency or rate limit reached
+    /// after the policy's queueing), by provider and reason, most frequent first: fallbacks
+    /// without a call.
+    public var skippedAttempts: [ProviderTally]
     /// Providers left out of plans, by reason, most frequent first: fallbacks that happened
     /// before any call.
     public var exclusions: [ProviderTally]
