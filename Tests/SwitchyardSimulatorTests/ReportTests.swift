@@ -222,6 +222,9 @@ import Testing
         #expect(ReportFormat.percent(1, of: 3) == "33.3%")
         #expect(ReportFormat.clock(3_725_000, seconds: false) == "1:02")
         #expect(ReportFormat.clock(125_000, seconds: true) == "2:05")
+        #expect(ReportFormat.clock(2 * 86_400_000, seconds: false) == "2d")
+        #expect(ReportFormat.clock(2 * 86_400_000 + 21_600_000, seconds: false) == "2d 6:00")
+        #expect(ReportFormat.duration(1_001_340_000) == "11 d 14 h")
         #expect(ReportFormat.duration(38_940) == "38.9 s")
         #expect(ReportFormat.duration(192_000) == "3 min 12 s")
         #expect(ReportFormat.duration(7_200_000) == "2 h 00 min")
@@ -229,6 +232,9 @@ import Testing
         #expect(ReportFormat.interval(30_000) == "30-second")
         #expect(ReportFormat.interval(7_200_000, short: true) == "2 h")
         #expect(ChartScale.niceStep(125) == 200)
+        #expect(ReportFormat.tick(600_000, step: 200_000) == "600k")
+        #expect(ReportFormat.tick(2_500, step: 500) == "2,500")
+        #expect(ReportFormat.tick(0.25, step: 0.05) == "0.25")
         #expect(ChartScale.ticks(upTo: 7, count: 5, integral: true) == [0, 2, 4, 6, 8])
     }
 }

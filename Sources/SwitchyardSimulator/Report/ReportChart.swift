@@ -94,7 +94,8 @@ struct ReportChart {
         }
         svg += axisLine()
         svg += text(
-            "virtual time since the start (\(seconds ? "m:ss" : "h:mm"))", x: left + plotWidth / 2, y: height - 6, anchor: "middle", fill: "#52606d")
+            "virtual time since the start (\(seconds ? "m:ss" : span > 86_400_000 ? "days, h:mm" : "h:mm"))", x: left + plotWidth / 2, y: height - 6,
+            anchor: "middle", fill: "#52606d")
         return svg + "</svg>"
     }
 

@@ -55,8 +55,16 @@ public enum ReportFormat {
         return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
     }
 
-    /// A tick label: no more decimals than the step needs.
+    /// A tick label: no more decimals than the step needs, and thousands as `k` and millions
+    /// as `M` once the step is that large, so labels stay short beside the plot.
     static func tick(_ value: Double, step: Double) -> String {
+        if value == 0 { return "0" }
+        if step >= 1_000_000 { return decimals(value / 1_000_000, step: step / 1_000_000) + "M" }
+        if step >= 10_000 { return decimals(value / 1_000, step: step / 1_000) + "k" }
+        return decimals(value, step: step)
+    }
+
+    private static func decimals(_ value: Double, step: Double) -> String {
         var digits = 0
         var probe = step
         while digits < 4, (probe - probe.rounded()).magnitude > 1e-9 {
@@ -82,25 +90,34 @@ public enum ReportFormat {
 
     static func money(_ amount: Money, currency: String?) -> String { money(amount.doubleValue, currency: currency) }
 
-    /// Virtual time from the start as a clock: `1:05` (h:mm), or `4:05` (m:ss) when
-    /// `seconds`, or `1:04:05` when both are needed.
+    /// Virtual time from the start as a clock: `1:05` (h:mm), `2d 1:05` past a day, or `4:05`
+    /// (m:ss) when `seconds`, or `1:04:05` when both are needed.
     static func clock(_ milliseconds: Int64, seconds: Bool) -> String {
         let total = milliseconds / 1000
         let hours = total / 3600
         let minutes = (total % 3600) / 60
         let rest = total % 60
         let pad = { (value: Int64) in value < 10 ? "0\(value)" : "\(value)" }
-        if !seconds { return "\(hours):\(pad(minutes))" }
+        if !seconds {
+            // Past a day, days first: "2d", "2d 6:00".
+            guard hours >= 24 else { return "\(hours):\(pad(minutes))" }
+            let rest = hours % 24 == 0 && minutes == 0 ? "" : " \(hours % 24):\(pad(minutes))"
+            return "\(hours / 24)d\(rest)"
+        }
         return hours > 0 ? "\(hours):\(pad(minutes)):\(pad(rest))" : "\(minutes):\(pad(rest))"
     }
 
-    /// A duration for people: `850 ms`, `38.9 s`, `3 min 12 s`, `1 h 02 min`.
+    /// A duration for people: `850 ms`, `38.9 s`, `3 min 12 s`, `1 h 02 min`, `11 d 14 h`.
     static func duration(_ milliseconds: Int64) -> String {
         if milliseconds < 1000 { return "\(milliseconds) ms" }
         if milliseconds < 60_000 { return fixed(Double(milliseconds) / 1000, digits: 1) + " s" }
         let seconds = (milliseconds + 500) / 1000
         if seconds < 3600 { return "\(seconds / 60) min \(seconds % 60) s" }
         let minutes = (seconds + 30) / 60
+        if minutes >= 48 * 60 {
+            let hours = (minutes + 30) / 60
+            return "\(hours / 24) d \(hours % 24) h"
+        }
         let rest = minutes % 60
         return "\(minutes / 60) h \(rest < 10 ? "0" : "")\(rest) min"
     }
