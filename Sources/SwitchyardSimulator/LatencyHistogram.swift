@@ -28,6 +28,25 @@ struct LatencyHistogram: Sendable {
         return max
     }
 
+    /// Counts in `count` equal bins from 0 to `limit` milliseconds, and how many values lie
+    /// beyond. Each fine bucket goes to the bin holding its midpoint: a fine bucket is at most 1 %
+    /// wide, so a chart cannot tell the difference.
+    func bins(upTo limit: Int64, count binCount: Int) -> (bins: [Int], beyond: Int) {
+        var bins = Array(repeating: 0, count: Swift.max(binCount, 1))
+        var beyond = 0
+        let limit = Swift.max(limit, 1)
+        for (index, bucketCount) in counts.enumerated() where bucketCount > 0 {
+            let lower = index == 0 ? 0 : Self.upperBound(index - 1) + 1
+            let middle = Swift.min((lower + Self.upperBound(index)) / 2, max)
+            if middle >= limit {
+                beyond += bucketCount
+            } else {
+                bins[Swift.min(Int(Double(middle) / Double(limit) * Double(bins.count)), bins.count - 1)] += bucketCount
+            }
+        }
+        return (bins, beyond)
+    }
+
     private static func bucket(_ value: Int64) -> Int {
         guard value >= 128 else { return Int(value) }
         let exponent = 63 - value.leadingZeroBitCount

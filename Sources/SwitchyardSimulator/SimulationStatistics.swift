@@ -15,25 +15,55 @@ struct SimulationStatistics {
     private var queueWait = LatencyHistogram()
     private var providers: [String: ProviderTotals] = [:]
     private var failures: [String: Int] = [:]
+    /// What the report shows besides the summary; constant memory like the rest.
+    private var timeline: SimulationTimeline
+    /// Failed attempts by provider, then by what went wrong ("HTTP 500", "timeout").
+    private var attemptFailures: [String: [String: Int]] = [:]
+    /// Calls a provider's gate turned away (open circuit, limits), by provider, then by reason.
+    private var skippedAttempts: [String: [String: Int]] = [:]
+    /// Providers left out of plans, by provider, then by reason code.
+    private var exclusions: [String: [String: Int]] = [:]
+    private var knownProviders: [String]
+
+    /// - Parameter providers: every provider of the config, so the report lists idle ones too.
+    init(providers: [String] = []) {
+        knownProviders = providers.sorted()
+        timeline = SimulationTimeline(providers: knownProviders)
+    }
 
     struct ProviderTotals {
         var attempts = 0
         var succeeded = 0
         var failed = 0
         var cost = Money.zero
+        var servedAfterFallback = 0
     }
 
     mutating func recordAttempt(_ provider: String) { providers[provider, default: ProviderTotals()].attempts += 1 }
 
-    mutating func recordFailedAttempt(_ provider: String) { providers[provider, default: ProviderTotals()].failed += 1 }
+    /// - Parameter reason: what went wrong, for the report ("HTTP 500", "timeout").
+    mutating func recordFailedAttempt(_ provider: String, reason: String) {
+        providers[provider, default: ProviderTotals()].failed += 1
+        attemptFailures[provider, default: [:]][reason, default: 0] += 1
+    }
 
-    mutating func recordRejected(code: String) {
+    mutating func recordSkippedAttempt(_ provider: String, reason: String) { skippedAttempts[provider, default: [:]][reason, default: 0] += 1 }
+
+    mutating func recordExclusions(_ excluded: [Exclusion]) {
+        for exclusion in excluded { exclusions[exclusion.provider, default: [:]][exclusion.reason.rawValue, default: 0] += 1 }
+    }
+
+    /// - Parameter arrival: when the request arrived, in milliseconds from the start.
+    mutating func recordRejected(code: String, arrival: Int64) {
         failed += 1
         failures[code, default: 0] += 1
         latency.record(0)
+        timeline.record(nil, cacheHit: false, arrival: arrival)
     }
 
-    mutating func record(_ result: ExecutionResult, latency: Duration, queueWait: Duration, cacheHit: Bool) {
+    /// - Parameter arrival: when the request arrived, in milliseconds from the start.
+    mutating func record(_ result: ExecutionResult, latency: Duration, queueWait: Duration, cacheHit: Bool, arrival: Int64) {
+        timeline.record(result, cacheHit: cacheHit, arrival: arrival)
         self.latency.record(latency.milliseconds)
         self.queueWait.record(queueWait.milliseconds)
         attempts += result.attempts
@@ -48,6 +78,7 @@ struct SimulationStatistics {
             if let provider = result.provider, !cacheHit {
                 providers[provider, default: ProviderTotals()].succeeded += 1
                 providers[provider, default: ProviderTotals()].cost += result.cost
+                if result.fallbackUsed { providers[provider, default: ProviderTotals()].servedAfterFallback += 1 }
             }
         case .failed:
             failed += 1
@@ -90,6 +121,44 @@ struct SimulationStatistics {
             "cache_hits": .int(cacheHits),
         ]
         return SimulationSummary(json: .object(json), requests: requests, succeeded: succeeded, failed: failed)
+    }
+}
+
+extension SimulationStatistics {
+    /// Everything the HTML report shows, from the same totals as the summary.
+    func report(currency fallbackCurrency: String?, seed: UInt64) -> SimulationReport {
+        let totals = SimulationReport.Totals(
+            requests: succeeded + failed, succeeded: succeeded, failed: failed, fallbackUsed: fallbackUsed, cacheHits: cacheHits, attempts: attempts,
+            cost: cost, currency: currency ?? fallbackCurrency)
+        let ids = Set(knownProviders).union(providers.keys).sorted()
+        let rows = ids.map { id in
+            let totals = providers[id] ?? ProviderTotals()
+            return SimulationReport.Provider(
+                id: id, attempts: totals.attempts, succeeded: totals.succeeded, failed: totals.failed, cost: totals.cost,
+                servedAfterFallback: totals.servedAfterFallback)
+        }
+        // Equal bins to a round limit a little past the p99, five to a tick of the axis.
+        let p99 = latency.percentile(0.99)
+        let target = Swift.max(Double(p99) * 1.2, 1000)
+        let step = Int64(ChartScale.niceStep(target / 8))
+        let limit = step * Int64((target / Double(step)).rounded(.up))
+        let binned = latency.bins(upTo: limit, count: Int(limit / step) * 5)
+        let distribution = SimulationReport.Latency(
+            count: latency.count, p50: latency.percentile(0.5), p90: latency.percentile(0.9), p99: p99, max: latency.max, bins: binned.bins,
+            binWidth: step / 5, beyond: binned.beyond)
+        return SimulationReport(
+            seed: seed, totals: totals, providers: rows, timeline: timeline, latency: distribution, queueWaitP99: queueWait.percentile(0.99),
+            failuresByCode: Self.ranked(failures), failedAttempts: Self.ranked(attemptFailures), skippedAttempts: Self.ranked(skippedAttempts),
+            exclusions: Self.ranked(exclusions))
+    }
+
+    private static func ranked(_ counts: [String: Int]) -> [SimulationReport.Tally] {
+        counts.map { SimulationReport.Tally(name: $0.key, count: $0.value) }.sorted { ($1.count, $0.name) < ($0.count, $1.name) }
+    }
+
+    private static func ranked(_ counts: [String: [String: Int]]) -> [SimulationReport.ProviderTally] {
+        counts.flatMap { provider, reasons in reasons.map { SimulationReport.ProviderTally(provider: provider, reason: $0.key, count: $0.value) } }
+            .sorted { ($1.count, $0.provider, $0.reason) < ($0.count, $1.provider, $1.reason) }
     }
 }
 

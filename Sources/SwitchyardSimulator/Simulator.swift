@@ -33,7 +33,7 @@ public struct Simulator {
     private var planDraws: SplitMix64
     private var spent: [String: Money] = [:]
     private var spentDay = 0
-    private var statistics = SimulationStatistics()
+    private var statistics: SimulationStatistics
     /// Providers the initial state disables: out for the whole run, like an operator's switch.
     private var disabled: [String: WorldState.ProviderStatus] = [:]
     /// Providers the initial state marks down, with its reason, until their circuit's first
@@ -70,6 +70,7 @@ public struct Simulator {
         scenario.seed = seed
         self.scenario = scenario
         planner = Planner(config: config)
+        statistics = SimulationStatistics(providers: config.providers.map(\.id))
         draws = SplitMix64(seed: seed ^ 0x5EED_0001)
         planDraws = SplitMix64(seed: seed ^ 0x5EED_0002)
         for provider in config.providers {
@@ -90,9 +91,25 @@ public struct Simulator {
         }
     }
 
+    /// How far a run has got, for a progress bar.
+    public struct Progress: Sendable, Hashable {
+        /// Requests that have arrived so far.
+        public var requests: Int
+        /// The virtual time reached, from the start.
+        public var elapsed: Duration
+    }
+
+    /// How many arrivals pass between two progress reports: rare enough that the hot loop
+    /// never looks at a clock, often enough for a bar to move smoothly.
+    public static let progressInterval = 4096
+
     /// Runs `traffic` (in arrival order) to the end and returns the summary.
-    /// - Parameter decisions: every decision event, in virtual-time order.
-    public mutating func run(_ traffic: some Sequence<SimulatedArrival>, decisions: ((DecisionEvent) -> Void)? = nil) -> SimulationSummary {
+    /// - Parameters:
+    ///   - decisions: every decision event, in virtual-time order.
+    ///   - progress: called every ``progressInterval`` arrivals; it cannot change the run.
+    public mutating func run(
+        _ traffic: some Sequence<SimulatedArrival>, decisions: ((DecisionEvent) -> Void)? = nil, progress: ((Progress) -> Void)? = nil
+    ) -> SimulationSummary {
         var arrivals = traffic.makeIterator()
         // Only the next arrival is queued, so the traffic is read as the clock reaches it.
         if let first = arrivals.next() { queue.push(.arrival(first), at: Self.time(first.at)) }
@@ -102,6 +119,9 @@ public struct Simulator {
             case .arrival(let arrival):
                 if let next = arrivals.next() { queue.push(.arrival(next), at: max(time, Self.time(next.at))) }
                 admit(arrival.request, decisions: decisions)
+                if let progress, statistics.requests % Self.progressInterval == 0 {
+                    progress(Progress(requests: statistics.requests, elapsed: elapsed))
+                }
             case .execution(let id, let event):
                 guard var entry = running[id] else { continue }
                 let commands = entry.execution.handle(event, at: now, draw: draws.nextUnit())
@@ -115,6 +135,9 @@ public struct Simulator {
         }
         return statistics.summary(currency: config.policies.first?.currency)
     }
+
+    /// What the HTML report shows about the run so far: call it after ``run(_:decisions:progress:)``.
+    public func report() -> SimulationReport { statistics.report(currency: config.policies.first?.currency, seed: scenario.seed) }
 
     private static func time(_ offset: Duration) -> Int64 { epoch.millisecondsSinceEpoch + offset.milliseconds }
 
@@ -140,18 +163,19 @@ public struct Simulator {
         switch planner.plan(request, state: state, draw: planDraws.nextUnit()) {
         case .failure(let errors):
             decisions?(.rejected(requestID: request.id, errors: errors, at: now))
-            statistics.recordRejected(code: errors.errors.first?.code ?? "invalid_request")
+            statistics.recordRejected(code: errors.errors.first?.code ?? "invalid_request", arrival: elapsed.milliseconds)
             return
         case .success(let value):
             plan = value
         }
         decisions?(.plan(plan, at: now))
+        if !plan.excluded.isEmpty { statistics.recordExclusions(plan.excluded) }
         let image = request.image.map(Self.standIn)
         let key = CacheKey(request: request, tier: plan.tier, policy: plan.policy, image: image)
         if let cached = caches[plan.policy]?.lookup(key, at: now) {
             let result = cached.servedFromCache(requestID: request.id)
             decisions?(.cacheHit(result, key: key, at: now))
-            statistics.record(result, latency: .zero, queueWait: .zero, cacheHit: true)
+            statistics.record(result, latency: .zero, queueWait: .zero, cacheHit: true, arrival: elapsed.milliseconds)
             return
         }
         nextExecution += 1
@@ -183,7 +207,11 @@ public struct Simulator {
             case .wait(let until, let timer):
                 queue.push(.execution(id, .timer(timer)), at: max(until.millisecondsSinceEpoch, now.millisecondsSinceEpoch))
             case .log(let event):
-                if event.event == "attempt_outcome", let provider = event.fields["provider"]?.stringValue { statistics.recordFailedAttempt(provider) }
+                if event.event == "attempt_outcome", let provider = event.fields["provider"]?.stringValue {
+                    statistics.recordFailedAttempt(provider, reason: Self.failureReason(event.fields))
+                } else if event.event == "attempt_skipped", let provider = event.fields["provider"]?.stringValue {
+                    statistics.recordSkippedAttempt(provider, reason: Self.skipReason(event.fields))
+                }
                 decisions?(event)
             case .report(let provider, let signal):
                 providers[provider]?.gate.record(signal, at: now)
@@ -204,9 +232,26 @@ public struct Simulator {
                 }
                 if result.status == .succeeded, let user = entry.execution.user { spent[user, default: .zero] += result.cost }
                 let latency = Duration.milliseconds(now.millisecondsSinceEpoch - entry.arrival.millisecondsSinceEpoch)
-                statistics.record(result, latency: latency, queueWait: entry.queueWait, cacheHit: false)
+                statistics.record(
+                    result, latency: latency, queueWait: entry.queueWait, cacheHit: false,
+                    arrival: entry.arrival.millisecondsSinceEpoch - Self.epoch.millisecondsSinceEpoch)
             }
         }
+    }
+
+    /// What went wrong in a failed attempt, for people: "HTTP 500", "timeout", "job_failed (render_crash)".
+    private static func failureReason(_ fields: JSONObject) -> String {
+        if case .int(let status)? = fields["status"] { return "HTTP \(status)" }
+        let outcome = fields["outcome"]?.arrayValue?.last?.stringValue ?? "failure"
+        guard let code = fields["code"]?.stringValue, code != outcome else { return outcome }
+        return "\(outcome) (\(code))"
+    }
+
+    /// Why a provider's gate turned a call away, without the countdown that makes every
+    /// "circuit open for 12s more" different.
+    private static func skipReason(_ fields: JSONObject) -> String {
+        let reason = fields["reason"]?.stringValue ?? "skipped"
+        return reason.hasPrefix("circuit open for ") ? "circuit open" : reason
     }
 
     // MARK: - Providers

@@ -12,7 +12,9 @@ struct SimulateCommand: ParsableCommand {
         discussion: """
             Prints one JSON summary on stdout: requests, outcomes, per-provider attempts and cost,
             failure codes, latency and queue-wait percentiles. The same seed and inputs give the
-            same summary and decisions, byte for byte.
+            same summary and decisions, byte for byte, whatever output flags are given. With
+            --report, also writes a self-contained HTML page of charts. When stderr is a terminal,
+            a progress bar shows there while the simulation runs.
             """)
 
     @OptionGroup var options: ConfigOptions
@@ -30,6 +32,11 @@ struct SimulateCommand: ParsableCommand {
 
     @Option(help: "Write every decision to this JSON-lines file.", completion: .file())
     var decisions: String?
+
+    @Option(
+        help: "Write a self-contained HTML report (outcomes, provider share, cost and latency charts, failure reasons) to this file.",
+        completion: .file())
+    var report: String?
 
     @Option(help: "The world at time 0, as for `plan --state`: providers down or disabled, budgets spent.", completion: .file())
     var state: String?
@@ -55,19 +62,49 @@ struct SimulateCommand: ParsableCommand {
             FileManager.default.createFile(atPath: path, contents: nil)
             return try DecisionLogWriter(path: path)
         }
+        if let report {
+            // Fail before a long run, not after it.
+            guard FileManager.default.createFile(atPath: report, contents: nil) else {
+                Terminal.standardError.writeLine("\(report): error: cannot create the report")
+                throw ExitStatus.invalidInput.exitCode
+            }
+        }
         let world = try state.map { try readWorldState($0, config: config) } ?? .empty
         var simulator = Simulator(config: config, scenario: script, seed: seed, state: world)
         let arrivals = ArrivalStream(file: lines?.makeIterator(), scenario: simulator.scenario)
-        let summary = simulator.run(arrivals, decisions: writer.map { writer in { writer.write($0) } })
+        let progress = ProgressBar(total: traffic == nil ? script.arrivals?.count : nil)
+        let summary = simulator.run(
+            arrivals, decisions: writer.map { writer in { writer.write($0) } }, progress: progress.map { bar in { bar.update($0) } })
+        progress?.finish()
         writer?.close()
         Terminal.standardOutput.writeLine(summary.json.jsonString(prettyPrinted: true))
         Terminal.standardError.writeLine("\(summary.requests) requests: \(summary.succeeded) succeeded, \(summary.failed) failed")
+        if let report { try writeReport(simulator.report(), to: report) }
         Terminal.flushAll()
         if let bad = lines?.badLines.value, bad > 0 {
             Terminal.standardError.writeLine("\(bad) traffic lines had errors and were skipped")
             Terminal.flushAll()
             throw ExitStatus.invalidInput.exitCode
         }
+    }
+}
+
+extension SimulateCommand {
+    /// Renders the report and writes it; the page names its inputs, which the summary never does.
+    private func writeReport(_ report: SimulationReport, to path: String) throws {
+        var report = report
+        report.inputs = [.init("scenario", scenario)]
+        if let traffic { report.inputs.append(.init("traffic", traffic)) }
+        if let state { report.inputs.append(.init("state", state)) }
+        report.inputs.append(.init("config", options.config))
+        let html = ReportRenderer().html(report)
+        do {
+            try Data(html.utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            Terminal.standardError.writeLine("\(path): error: cannot write the report: \(error.localizedDescription)")
+            throw ExitStatus.invalidInput.exitCode
+        }
+        Terminal.standardError.writeLine("report: \(path)")
     }
 }
 

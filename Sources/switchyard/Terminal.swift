@@ -8,6 +8,8 @@ final class Terminal: @unchecked Sendable {
 
     private let handle: FileHandle
     private var buffer: [UInt8] = []
+    /// A status line (a progress bar) is on screen without a newline: the next write clears it.
+    private var statusShown = false
     // Only the main thread writes; the lock keeps that assumption cheap to break safely.
     private let lock = NSLock()
 
@@ -19,8 +21,34 @@ final class Terminal: @unchecked Sendable {
     func write(_ text: String) {
         lock.lock()
         defer { lock.unlock() }
+        clearStatusLocked()
         buffer.append(contentsOf: text.utf8)
         if buffer.count >= 1 << 16 { flushLocked() }
+    }
+
+    /// Replaces the status line with `text` at once. Only for a terminal: the line is redrawn
+    /// in place with a carriage return and an erase-line sequence.
+    func showStatus(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        clearStatusLocked()
+        buffer.append(contentsOf: text.utf8)
+        statusShown = true
+        flushLocked()
+    }
+
+    /// Erases the status line, if one is shown.
+    func clearStatus() {
+        lock.lock()
+        defer { lock.unlock() }
+        clearStatusLocked()
+        flushLocked()
+    }
+
+    private func clearStatusLocked() {
+        guard statusShown else { return }
+        buffer.append(contentsOf: "\r\u{1B}[K".utf8)
+        statusShown = false
     }
 
     func writeLine(_ text: String) { write(text + "\n") }
