@@ -7,15 +7,32 @@ public import SwitchyardCore
 /// descriptor can be simulated, and the execution machine parses exactly what it parses live.
 struct ResponseSynthesizer: Sendable {
     let provider: ProviderDescriptor
+    /// Every path the answers write, parsed once: an answer is built for every simulated call.
+    private let segments: [String: [SimplePath.Segment]]
+
+    init(provider: ProviderDescriptor) {
+        self.provider = provider
+        let urls = provider.submit.returnedURLs
+        var paths = [provider.submit.jobID, urls.poll, urls.result, urls.cancel, provider.result.durationPath].compactMap { $0 }
+        paths += provider.poll?.states.map(\.path) ?? []
+        paths += provider.errors.codePaths.prefix(1) + provider.errors.messagePaths.prefix(1)
+        paths += provider.result.outputs.map(\.path)
+        segments = Dictionary(paths.compactMap { path in SimplePath.segments(of: path).map { (path.source, $0) } }) { first, _ in first }
+    }
+
+    private func setting(_ value: JSONValue, at path: JSONPath, in body: JSONValue) -> JSONValue {
+        guard let segments = segments[path.source] ?? SimplePath.segments(of: path) else { return body }
+        return SimplePath.setting(value, at: segments, in: body)
+    }
 
     func accepted(jobID: String) -> HTTPResponse {
         var body: JSONValue = [:]
         let base = "sim://\(provider.id)/jobs/\(jobID)"
-        if let path = provider.submit.jobID { body = SimplePath.setting(.string(jobID), at: path, in: body) }
+        if let path = provider.submit.jobID { body = setting(.string(jobID), at: path, in: body) }
         let urls = provider.submit.returnedURLs
-        if let path = urls.poll { body = SimplePath.setting(.string("\(base)/status"), at: path, in: body) }
-        if let path = urls.result { body = SimplePath.setting(.string(base), at: path, in: body) }
-        if let path = urls.cancel { body = SimplePath.setting(.string("\(base)/cancel"), at: path, in: body) }
+        if let path = urls.poll { body = setting(.string("\(base)/status"), at: path, in: body) }
+        if let path = urls.result { body = setting(.string(base), at: path, in: body) }
+        if let path = urls.cancel { body = setting(.string("\(base)/cancel"), at: path, in: body) }
         if provider.submit.mode == .sync { body = withOutputs(body, jobID: jobID, seconds: nil) }
         return HTTPResponse(status: provider.submit.acceptedStatuses.first ?? 200, body: .json(body))
     }
@@ -32,7 +49,7 @@ struct ResponseSynthesizer: Sendable {
                 case .oneOf(let values): values.first ?? .null
                 case .exists(let present): present ? .string(failure?.message ?? "\(state.rawValue)") : .null
                 }
-            body = SimplePath.setting(value, at: rule.path, in: body)
+            body = setting(value, at: rule.path, in: body)
         }
         if state == .failed, let failure { body = withError(body, code: failure.code, message: failure.message ?? "job failed") }
         if state == .succeeded, provider.result.fetch == nil { body = withOutputs(body, jobID: jobID, seconds: seconds) }
@@ -60,17 +77,17 @@ struct ResponseSynthesizer: Sendable {
 
     private func withError(_ body: JSONValue, code: String?, message: String) -> JSONValue {
         var body = body
-        if let code, let path = provider.errors.codePaths.first { body = SimplePath.setting(.string(code), at: path, in: body) }
-        if let path = provider.errors.messagePaths.first { body = SimplePath.setting(.string(message), at: path, in: body) }
+        if let code, let path = provider.errors.codePaths.first { body = setting(.string(code), at: path, in: body) }
+        if let path = provider.errors.messagePaths.first { body = setting(.string(message), at: path, in: body) }
         return body
     }
 
     private func withOutputs(_ body: JSONValue, jobID: String, seconds: Int?) -> JSONValue {
         var body = body
         for output in provider.result.outputs {
-            body = SimplePath.setting(.string("sim://\(provider.id)/files/\(jobID)/\(output.name)"), at: output.path, in: body)
+            body = setting(.string("sim://\(provider.id)/files/\(jobID)/\(output.name)"), at: output.path, in: body)
         }
-        if let seconds, let path = provider.result.durationPath { body = SimplePath.setting(.int(seconds), at: path, in: body) }
+        if let seconds, let path = provider.result.durationPath { body = setting(.int(seconds), at: path, in: body) }
         return body
     }
 }

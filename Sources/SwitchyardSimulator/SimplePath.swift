@@ -43,7 +43,12 @@ enum SimplePath {
     /// `root` with `value` placed where `path` reads, creating objects and arrays on the way.
     static func setting(_ value: JSONValue, at path: JSONPath, in root: JSONValue) -> JSONValue {
         guard let segments = segments(of: path) else { return root }
-        return set(value, at: segments[...], in: root)
+        return setting(value, at: segments, in: root)
+    }
+
+    /// The same, with the path's segments parsed beforehand.
+    static func setting(_ value: JSONValue, at segments: [Segment], in root: JSONValue) -> JSONValue {
+        set(value, at: segments[...], in: root)
     }
 
     private static func set(_ value: JSONValue, at segments: ArraySlice<Segment>, in node: JSONValue) -> JSONValue {

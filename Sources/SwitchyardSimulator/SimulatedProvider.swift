@@ -4,9 +4,22 @@ import SwitchyardCore
 /// One provider as the scenario scripts it: its gate (breaker, rate, concurrency), its draws,
 /// and how it answers each call.
 struct SimulatedProvider {
-    let descriptor: ProviderDescriptor
-    let script: ScenarioProvider
-    let synthesizer: ResponseSynthesizer
+    /// What stays the same for the whole run, behind one reference: the simulator moves
+    /// providers in and out of its table on every call, and each move of these would retain
+    /// every buffer of the descriptor.
+    private final class Fixed: Sendable {
+        let descriptor: ProviderDescriptor
+        let script: ScenarioProvider
+        let synthesizer: ResponseSynthesizer
+
+        init(descriptor: ProviderDescriptor, script: ScenarioProvider) {
+            self.descriptor = descriptor
+            self.script = script
+            synthesizer = ResponseSynthesizer(provider: descriptor)
+        }
+    }
+
+    private let fixed: Fixed
     var gate: ProviderGate
     /// Executions queued at the gate, oldest first.
     var waiters: Deque<Int> = []
@@ -14,9 +27,7 @@ struct SimulatedProvider {
     private var jobs = 0
 
     init(descriptor: ProviderDescriptor, scenario: Scenario, at now: Timestamp) {
-        self.descriptor = descriptor
-        script = scenario.provider(descriptor.id)
-        synthesizer = ResponseSynthesizer(provider: descriptor)
+        fixed = Fixed(descriptor: descriptor, script: scenario.provider(descriptor.id))
         gate = ProviderGate(provider: descriptor, at: now)
         draws = scenario.drawStream(for: descriptor.id)
     }
@@ -38,26 +49,26 @@ struct SimulatedProvider {
             case .result: .result
             case .cancel: .cancel
             }
-        let outcome = script.outcome(of: kind, at: elapsed, draws: &draws)
+        let outcome = fixed.script.outcome(of: kind, at: elapsed, draws: &draws)
         let delay = outcome.fault?.delay ?? .zero
         if let fault = outcome.fault, let reply = faultReply(fault, call: call) { return reply }
         switch call.purpose {
         case .submit:
             guard let job = outcome.job else { return Reply(event: nil, after: delay, job: nil) }
             jobs += 1
-            let id = "\(descriptor.id)-\(jobs)"
-            if descriptor.submit.mode == .sync { return syncAnswer(call, job: job, id: id, after: delay) }
-            return Reply(event: .response(call.id, synthesizer.accepted(jobID: id)), after: delay, job: (id, job))
+            let id = "\(fixed.descriptor.id)-\(jobs)"
+            if fixed.descriptor.submit.mode == .sync { return syncAnswer(call, job: job, id: id, after: delay) }
+            return Reply(event: .response(call.id, fixed.synthesizer.accepted(jobID: id)), after: delay, job: (id, job))
         case .poll:
-            guard let current, current.provider == descriptor.id else {
+            guard let current, current.provider == fixed.descriptor.id else {
                 return Reply(
-                    event: .response(call.id, synthesizer.error(status: 404, retryAfter: nil, code: nil, message: "no such job")), after: delay)
+                    event: .response(call.id, fixed.synthesizer.error(status: 404, retryAfter: nil, code: nil, message: "no such job")), after: delay)
             }
             let state = current.job.state(at: elapsed)
             return Reply(
-                event: .response(call.id, synthesizer.poll(state, jobID: current.id, failure: current.job.failure, seconds: nil)), after: delay)
+                event: .response(call.id, fixed.synthesizer.poll(state, jobID: current.id, failure: current.job.failure, seconds: nil)), after: delay)
         case .result:
-            return Reply(event: .response(call.id, synthesizer.result(jobID: current?.id ?? "unknown", seconds: nil)), after: delay)
+            return Reply(event: .response(call.id, fixed.synthesizer.result(jobID: current?.id ?? "unknown", seconds: nil)), after: delay)
         case .cancel:
             return Reply(event: nil, after: delay)
         }
@@ -70,10 +81,10 @@ struct SimulatedProvider {
         let done = delay + job.latency
         guard done < call.timeout else { return Reply(event: .transportFailure(call.id, .timeout), after: call.timeout) }
         if let failure = job.failure {
-            let response = synthesizer.error(status: 500, retryAfter: nil, code: failure.code, message: failure.message ?? "generation failed")
+            let response = fixed.synthesizer.error(status: 500, retryAfter: nil, code: failure.code, message: failure.message ?? "generation failed")
             return Reply(event: .response(call.id, response), after: done)
         }
-        return Reply(event: .response(call.id, synthesizer.accepted(jobID: id)), after: done)
+        return Reply(event: .response(call.id, fixed.synthesizer.accepted(jobID: id)), after: done)
     }
 
     /// The answer a fault gives instead of the normal one; nil for faults that only delay or
@@ -84,7 +95,7 @@ struct SimulatedProvider {
         case .respond, .jobFailure:
             return nil
         case .status(let reply):
-            let response = synthesizer.error(status: reply.status, retryAfter: reply.retryAfter, code: reply.code, message: reply.message)
+            let response = fixed.synthesizer.error(status: reply.status, retryAfter: reply.retryAfter, code: reply.code, message: reply.message)
             return Reply(event: .response(id, response), after: fault.delay)
         case .hang(let hold):
             // The client gives up at its timeout; a shorter hold ends in a dropped connection.
@@ -96,12 +107,12 @@ struct SimulatedProvider {
         case .malformedJSON:
             return Reply(event: .response(id, HTTPResponse(status: 200, body: .malformed("{\"trunc"))), after: fault.delay)
         case .contentPolicy(let message):
-            let code = synthesizer.code(mappingTo: "content_policy")
+            let code = fixed.synthesizer.code(mappingTo: "content_policy")
             let status =
-                descriptor.errors.statusMap.first { $0.outcome == "content_policy" }.flatMap {
+                fixed.descriptor.errors.statusMap.first { $0.outcome == "content_policy" }.flatMap {
                     if case .exact(let status) = $0.status { status } else { nil }
                 } ?? 422
-            let response = synthesizer.error(status: status, retryAfter: nil, code: code, message: message ?? "content policy violation")
+            let response = fixed.synthesizer.error(status: status, retryAfter: nil, code: code, message: message ?? "content policy violation")
             return Reply(event: .response(id, response), after: fault.delay)
         }
     }

@@ -123,9 +123,10 @@ public struct Simulator {
                     progress(Progress(requests: statistics.requests, elapsed: elapsed))
                 }
             case .execution(let id, let event):
-                guard var entry = running[id] else { continue }
-                let commands = entry.execution.handle(event, at: now, draw: draws.nextUnit())
-                running[id] = entry
+                guard running[id] != nil else { continue }
+                let draw = draws.nextUnit()
+                // Mutated in place: a copy would make every buffer inside the execution copy on write.
+                guard let commands = running[id]?.execution.handle(event, at: now, draw: draw) else { continue }
                 apply(commands, for: id, decisions: decisions)
             case .gate(let id, let call, let since):
                 // The same wait can end by timer or by a freed slot; only the first counts.
@@ -257,22 +258,23 @@ public struct Simulator {
     // MARK: - Providers
 
     private mutating func send(_ call: OutboundCall, for id: Int, waitingSince: Timestamp) {
-        guard var provider = providers[call.provider], var entry = running[id] else { return }
+        // Taken out and put back rather than copied, so their buffers are never shared and
+        // mutating them never copies (a provider's waiting line, an execution's state).
+        guard var provider = providers.removeValue(forKey: call.provider) else { return }
+        defer { providers[call.provider] = provider }
+        guard var entry = running.removeValue(forKey: id) else { return }
+        defer { running[id] = entry }
         if call.purpose == .submit {
             let queueing = config.policy(entry.execution.policyID)?.queueing ?? .default
             let decision = provider.gate.request(at: now, waitingSince: waitingSince, queueing: queueing)
             if case .wait(let until) = decision {
                 entry.waiting = (call, waitingSince)
                 provider.waiters.append(id)
-                providers[call.provider] = provider
-                running[id] = entry
                 if let until { queue.push(.gate(id, call, waitingSince: waitingSince), at: until.millisecondsSinceEpoch) }
                 return
             }
             entry.waiting = nil
             if case .reject(let reason) = decision {
-                providers[call.provider] = provider
-                running[id] = entry
                 queue.push(.execution(id, .rejected(call.id, reason: reason)), at: now.millisecondsSinceEpoch)
                 return
             }
@@ -287,8 +289,6 @@ public struct Simulator {
             canceled.canceledAt = elapsed
             entry.job = (current.provider, current.id, canceled)
         }
-        providers[call.provider] = provider
-        running[id] = entry
         if let event = reply.event {
             queue.push(.execution(id, event), at: now.millisecondsSinceEpoch + reply.after.milliseconds)
         }
@@ -296,12 +296,12 @@ public struct Simulator {
 
     /// A slot freed: the first submit still queued there asks again now.
     private mutating func wakeWaiter(at provider: String) {
-        guard var simulated = providers[provider] else { return }
+        guard var simulated = providers.removeValue(forKey: provider) else { return }
+        defer { providers[provider] = simulated }
         while let id = simulated.waiters.popFirst() {
             guard let waiting = running[id]?.waiting, waiting.call.provider == provider else { continue }
             queue.push(.gate(id, waiting.call, waitingSince: waiting.since), at: now.millisecondsSinceEpoch)
             break
         }
-        providers[provider] = simulated
     }
 }

@@ -22,6 +22,15 @@ import Testing
         Array(IteratorSequence(scenario.arrivals!.makeIterator(seed: scenario.seed)))
     }
 
+    @Test func placeholdersAreFilledAndOtherBracesKept() {
+        let fill = { ScenarioArrivals.placeholdersFilled($0, number: "42", user: "7") }
+        #expect(fill("clip {n} for user_{user}, {n}") == "clip 42 for user_7, 42")
+        #expect(fill("{nope} {user") == "{nope} {user")
+        #expect(fill("{n}{user}") == "427")
+        #expect(fill("héllo {n} ✓") == "héllo 42 ✓")
+        #expect(fill("plain") == "plain")
+    }
+
     @Test func poissonArrivalsHaveTheRequestedRateAndMix() throws {
         let scenario = try Self.scenario("  process: poisson\n  rate_per_s: 4\n  count: 20000\n  users: 50\n" + Self.mix)
         let generated = arrivals(scenario)
