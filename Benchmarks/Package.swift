@@ -24,6 +24,15 @@ let package = Package(
             path: "Sources/generate-synthetic-config"
         ),
         .executableTarget(
+            name: "live-overhead",
+            dependencies: [
+                .product(name: "SwitchyardCore", package: "switchyard"),
+                .product(name: "SwitchyardRuntime", package: "switchyard"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Sources/live-overhead"
+        ),
+        .executableTarget(
             name: "PlannerBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
@@ -45,6 +54,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/RuntimeBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "SimulatorBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SwitchyardCore", package: "switchyard"),
+                .product(name: "SwitchyardRuntime", package: "switchyard"),
+                .product(name: "SwitchyardSimulator", package: "switchyard"),
+            ],
+            path: "Benchmarks/SimulatorBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]

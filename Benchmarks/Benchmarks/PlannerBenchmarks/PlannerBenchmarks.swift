@@ -71,6 +71,41 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // One step of the execution machine: a started execution is copied (the struct is a value)
+    // and fed one event, so each iteration measures that step and nothing before it.
+    let shippedConfig = loaded(shipped)
+    let start = Timestamp(millisecondsSinceEpoch: 1_767_225_600_000)
+    // The driver reads the image before the execution starts; a small stand-in does here.
+    let image = ResolvedImage(
+        base64: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==", mime: "image/png", bytes: 70)
+    Benchmark("Execution: start (render the Veo3 submit)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var execution = Execution(plan: standardPlan, request: standardRequest, config: shippedConfig, image: image, traceID: "bench")!
+            blackHole(execution.start(at: start))
+        }
+    }
+
+    var started = Execution(plan: standardPlan, request: standardRequest, config: shippedConfig, image: image, traceID: "bench")!
+    guard case .send(let submit) = started.start(at: start).first(where: { if case .send = $0 { true } else { false } }) else {
+        fatalError("the execution sent no submit")
+    }
+    let accepted = ExecutionEvent.response(submit.id, HTTPResponse(status: 202, body: .json(["job_id": "job-1", "status": "queued"])))
+    Benchmark("Execution step: submit accepted (202) → poll timer") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var execution = started
+            blackHole(execution.handle(accepted, at: start + .seconds(1), draw: 0.5))
+        }
+    }
+
+    let serverError = ExecutionEvent.response(
+        submit.id, HTTPResponse(status: 500, body: .json(["error": ["message": "internal error", "code": "internal"]])))
+    Benchmark("Execution step: 500 → fall back to Runway") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var execution = started
+            blackHole(execution.handle(serverError, at: start + .seconds(1), draw: 0.5))
+        }
+    }
+
     Benchmark("Config load + validate: shipped", configuration: .init(timeUnits: .milliseconds, scalingFactor: .one, maxDuration: .seconds(3))) {
         benchmark in
         for _ in benchmark.scaledIterations {

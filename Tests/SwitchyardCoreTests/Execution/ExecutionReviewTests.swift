@@ -91,8 +91,11 @@ import Testing
         let request = Request(
             kind: .video, prompt: "Hello", image: ImageInput(source: .path("p.png"), bytes: 1_000), durationSeconds: 30, quality: "standard",
             aspectRatio: AspectRatio(width: 16, height: 9))
-        let plan = try planner.plan(Request(user: "u", kind: .video, prompt: "Hello", image: request.image, durationSeconds: 30, quality: "standard"))
-            .get()
+        let plan = try planner.plan(
+            Request(
+                user: "u", kind: .video, prompt: "Hello", image: request.image, durationSeconds: 30, quality: "standard",
+                aspectRatio: request.aspectRatio)
+        ).get()
         var keys: [String] = []
         for trace in ["trace-a", "trace-b"] {
             var execution = try #require(Execution(plan: plan, request: request, config: config, image: ScriptedRun.photo, traceID: trace))
