@@ -275,48 +275,36 @@ private struct PolicyTestDecoder {
 
     /// `4.50` (exactly), or `{min: 0, max: 10}` (inclusive, either optional).
     private func decodeCost(_ node: ConfigNode) -> PolicyExpectation.Kind? {
-        guard node.isMapping else {
-            return node.money().map { .cost(min: $0, max: $0) }
-        }
-        return node.mapping { m -> PolicyExpectation.Kind? in
-            let minNode = m["min"]
-            let maxNode = m["max"]
-            let low = minNode.map { $0.money() }
-            let high = maxNode.map { $0.money() }
-            if minNode == nil, maxNode == nil {
-                node.error("\(node.name) needs 'min', 'max' or both", code: "missing-key")
-                return nil
-            }
-            guard low != .some(nil), high != .some(nil) else { return nil }
-            if let low = low ?? nil, let high = high ?? nil, high < low {
-                maxNode?.error("'max' (\(high)) must not be less than 'min' (\(low)) in \(node.name)", code: "out-of-range")
-                return nil
-            }
-            return .cost(min: low ?? nil, max: high ?? nil)
-        } ?? nil
+        decodeRange(node, value: { $0.money() }, describe: { "\($0)" }).map { .cost(min: $0.min, max: $0.max) }
     }
 
     /// `7s` (exactly), or `{min: 2s, max: 1m}` (inclusive, either optional).
     private func decodeElapsed(_ node: ConfigNode) -> PolicyExpectation.Kind? {
+        decodeRange(node, value: { $0.duration() }, describe: TimeSpan.format).map { .elapsed(min: $0.min, max: $0.max) }
+    }
+
+    /// A single value (both bounds), or `{min, max}` with at least one of them and `min ≤ max`.
+    private func decodeRange<Value: Comparable>(
+        _ node: ConfigNode, value: (ConfigNode) -> Value?, describe: (Value) -> String
+    ) -> (min: Value?, max: Value?)? {
         guard node.isMapping else {
-            return node.duration().map { .elapsed(min: $0, max: $0) }
+            return value(node).map { ($0, $0) }
         }
-        return node.mapping { m -> PolicyExpectation.Kind? in
+        return node.mapping { m -> (min: Value?, max: Value?)? in
             let minNode = m["min"]
             let maxNode = m["max"]
-            let low = minNode.map { $0.duration() }
-            let high = maxNode.map { $0.duration() }
+            let low = minNode.map(value)
+            let high = maxNode.map(value)
             if minNode == nil, maxNode == nil {
                 node.error("\(node.name) needs 'min', 'max' or both", code: "missing-key")
                 return nil
             }
             guard low != .some(nil), high != .some(nil) else { return nil }
             if let low = low ?? nil, let high = high ?? nil, high < low {
-                maxNode?.error(
-                    "'max' (\(TimeSpan.format(high))) must not be less than 'min' (\(TimeSpan.format(low))) in \(node.name)", code: "out-of-range")
+                maxNode?.error("'max' (\(describe(high))) must not be less than 'min' (\(describe(low))) in \(node.name)", code: "out-of-range")
                 return nil
             }
-            return .elapsed(min: low ?? nil, max: high ?? nil)
+            return (low ?? nil, high ?? nil)
         } ?? nil
     }
 
