@@ -37,7 +37,7 @@ struct LatencyHistogram: Sendable {
         let limit = Swift.max(limit, 1)
         for (index, bucketCount) in counts.enumerated() where bucketCount > 0 {
             let lower = index == 0 ? 0 : Self.upperBound(index - 1) + 1
-            let middle = Swift.min((lower + Self.upperBound(index)) / 2, max)
+            let middle = Swift.min(lower / 2 + Self.upperBound(index) / 2, max)  // halves first: no overflow in the top buckets
             if middle >= limit {
                 beyond += bucketCount
             } else {

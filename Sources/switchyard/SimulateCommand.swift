@@ -59,7 +59,7 @@ struct SimulateCommand: ParsableCommand {
         }
         let writer = try decisions.map { path -> DecisionLogWriter in
             // A fresh file per run: reruns must give identical files.
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             return try DecisionLogWriter(path: path)
         }
         if let report {

@@ -1,4 +1,5 @@
 import Foundation
+import OrderedCollections
 import Testing
 
 @testable import SwitchyardCore
@@ -66,6 +67,23 @@ import Testing
         var withoutImage = request()
         withoutImage.image = nil
         #expect(try self.plan(withoutImage).excluded.first?.detail == "needs an input image; the request has none")
+    }
+
+    /// The check reads what the call really sends: provider-wide headers too, and an image sent
+    /// by URL needs a request that gives a URL.
+    @Test func requiredFieldsFollowHeadersAndImageURLs() throws {
+        let byURL = descriptorYAML(id: "byurl", extra: "headers: {X-Campaign: \"{{metadata.campaign}}\"}")
+            .replacingOccurrences(of: #"body: {prompt: "{{prompt}}""#, with: #"body: {image: "{{image.url}}", prompt: "{{prompt}}""#)
+        let loaded = load(providers: ["providers.d/byurl.yaml": byURL], policies: ["routes/demo.yaml": policyYAML(plan: "[byurl]")])
+        let planner = Planner(config: try #require(loaded.config, "\(loaded.rendered)"))
+        var request = Request(
+            kind: .video, prompt: "hi", image: ImageInput(source: .path("p.png"), bytes: 10), durationSeconds: 10,
+            metadata: ["campaign": "spring"])
+        #expect(try planner.plan(request).get().excluded.first?.detail == "needs the input image as a URL; the request gives a file or inline data")
+        request.image = ImageInput(source: .url("https://example.com/p.png"), bytes: 10)
+        #expect(try planner.plan(request).get().entries.map(\.provider) == ["byurl"])
+        request.metadata = [:]
+        #expect(try planner.plan(request).get().excluded.first?.detail == "its submit call needs 'metadata.campaign'; the request has none")
     }
 
     @Test func unavailableProviderIsExcluded() throws {

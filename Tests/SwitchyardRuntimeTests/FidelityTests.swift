@@ -94,6 +94,8 @@ import Testing
             simulated[key, default: 0] += 1
         }
         #expect(simulated.values.reduce(0, +) == simulatedCount)
+        // Nothing happens live that the simulation never does.
+        #expect(Set(live.keys).isSubset(of: simulated.keys), "live-only outcomes: \(Set(live.keys).subtracting(simulated.keys))")
         // Every path the scenario scripts shows up in the reference.
         #expect(Set(simulated.keys).isSuperset(of: ["succeeded:veo3", "succeeded:runway", "succeeded:nano-banana", "failed:payment_required"]))
 

@@ -83,7 +83,6 @@ struct Bench: Sendable {
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
-    /// Fresh gates for every round, so no breaker state carries over from one round to the next.
     func makeExecutor() -> LiveExecutor {
         LiveExecutor(
             config: config, transport: transport, secrets: SecretStore(environment: environment, baseDirectory: "."),
@@ -104,8 +103,10 @@ struct Bench: Sendable {
         return response.status.code
     }
 
+    /// Each round gets fresh scenarios, and each routed scenario its own executor, so no breaker
+    /// carries failures from one run into the next.
     func scenarios() -> [(name: String, primaryFails: Bool, call: @Sendable () async throws -> Void)] {
-        let executor = makeExecutor()
+        let (healthy, failing) = (makeExecutor(), makeExecutor())
         return [
             ("direct", false, { guard try await direct("primary") == 200 else { throw Failure(description: "primary failed") } }),
             // The bare client doing the fallback by hand: the same two calls a routed request makes.
@@ -120,15 +121,16 @@ struct Bench: Sendable {
             (
                 "switchyard", false,
                 {
-                    let result = await executor.run(plan: try planner.plan(request).get(), request: request, image: nil) { _ in }
+                    let result = await healthy.run(plan: try planner.plan(request).get(), request: request, image: nil) { _ in }
                     guard result.status == .succeeded, result.attempts == 1 else { throw Failure(description: "\(result)") }
                 }
             ),
             (
                 "switchyard_fallback", true,
                 {
-                    let result = await executor.run(plan: try planner.plan(request).get(), request: request, image: nil) { _ in }
-                    guard result.status == .succeeded, result.fallbackUsed else { throw Failure(description: "\(result)") }
+                    let result = await failing.run(plan: try planner.plan(request).get(), request: request, image: nil) { _ in }
+                    // Two upstream calls, primary then fallback: a breaker that skipped the primary would halve the work.
+                    guard result.status == .succeeded, result.fallbackUsed, result.attempts == 2 else { throw Failure(description: "\(result)") }
                 }
             ),
         ]

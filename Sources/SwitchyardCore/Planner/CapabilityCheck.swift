@@ -7,7 +7,11 @@ enum CapabilityCheck {
             return "makes \(kind.rawValue), not \(request.kind.rawValue)"
         }
         for field in requiredFields where !request.has(field) {
-            return field == "image" ? "needs an input image; the request has none" : "its submit call needs '\(field)'; the request has none"
+            switch field {
+            case "image": return "needs an input image; the request has none"
+            case "image.url": return "needs the input image as a URL; the request gives a file or inline data"
+            default: return "its submit call needs '\(field)'; the request has none"
+            }
         }
         if let durations = capabilities.durations, let duration = request.durationSeconds, !durations.contains(duration) {
             return "duration \(duration) s is outside its \(durations)"
@@ -44,6 +48,7 @@ extension Request {
     fileprivate func has(_ field: String) -> Bool {
         switch field {
         case "image": return image != nil
+        case "image.url": if case .url = image?.source { return true } else { return false }
         case "prompt": return prompt != nil
         case "user": return user != nil
         case "duration_s": return durationSeconds != nil

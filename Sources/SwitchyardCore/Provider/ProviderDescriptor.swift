@@ -54,13 +54,17 @@ extension ProviderDescriptor {
         switch spec.target {
         case .path(let template), .url(let template): names += template.variables
         }
-        names += spec.headers.flatMap(\.value.variables)
+        // As CallRenderer sends them: the provider's own headers, then the call's.
+        names += (headers + spec.headers).flatMap(\.value.variables)
         names += spec.body?.variables ?? []
         var fields: [String] = []
         for name in names {
-            let field = mappings.first { $0.name == name }?.source ?? name
+            // Built-in names come first, as TemplateVariables looks them up; then mappings.
+            let field = Self.isBuiltIn(name) ? name : mappings.first { $0.name == name }?.source ?? name
             let required: String? =
                 switch field {
+                // Only a request that gives a URL has one to send; a path or inline image has none.
+                case "image.url": "image.url"
                 case _ where field.hasPrefix("image."): "image"
                 case "prompt", "user", "duration_s", "aspect_ratio": field
                 // Neutral voice settings stand in for missing ones; features default to off.
@@ -71,6 +75,14 @@ extension ProviderDescriptor {
             if let required, !fields.contains(required) { fields.append(required) }
         }
         return fields
+    }
+
+    private static func isBuiltIn(_ name: String) -> Bool {
+        [
+            "prompt", "user", "duration_s", "aspect_ratio", "request_id", "kind", "quality", "tier", "resolution", "fps", "bitrate_kbps",
+            "idempotency_key",
+        ]
+        .contains(name) || ["image.", "voice.", "features.", "metadata.", "job."].contains { name.hasPrefix($0) }
     }
 
     /// Outcome names this provider's errors can map to, for checking error-table keys.
