@@ -139,7 +139,9 @@ extension SimulationStatistics {
         }
         // Equal bins to a round limit a little past the p99, five to a tick of the axis.
         let p99 = latency.percentile(0.99)
-        let target = Swift.max(Double(p99) * 1.2, 1000)
+        // Clamped far below Int64's range (1e15 ms is 31,000 years), so no latency a scenario can
+        // script makes the conversions below trap.
+        let target = Swift.min(Swift.max(Double(p99) * 1.2, 1000), 1e15)
         let step = Int64(ChartScale.niceStep(target / 8))
         let limit = step * Int64((target / Double(step)).rounded(.up))
         let binned = latency.bins(upTo: limit, count: Int(limit / step) * 5)
