@@ -43,7 +43,7 @@ final class ProgressBar {
 
     /// `simulating [██████░░░░░░░░░░░░░░]  31%  12,288 of 40,000 requests, virtual 1:42:10`.
     static func line(_ progress: Simulator.Progress, total: Int?) -> String {
-        let requests = grouped(progress.requests)
+        let requests = ReportFormat.count(progress.requests)
         let virtual = "virtual \(virtualClock(progress.elapsed))"
         guard let total, total > 0 else { return "simulating: \(requests) requests, \(virtual)" }
         let fraction = min(Double(progress.requests) / Double(total), 1)
@@ -52,17 +52,7 @@ final class ProgressBar {
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let percent = String(Int((fraction * 100).rounded(.down)))
         return
-            "simulating [\(bar)] \(String(repeating: " ", count: 3 - percent.count))\(percent)%  \(requests) of \(grouped(total)) requests, \(virtual)"
-    }
-
-    private static func grouped(_ value: Int) -> String {
-        let digits = String(value)
-        var text = ""
-        for (offset, digit) in digits.enumerated() {
-            if offset > 0, (digits.count - offset) % 3 == 0 { text += "," }
-            text.append(digit)
-        }
-        return text
+            "simulating [\(bar)] \(String(repeating: " ", count: 3 - percent.count))\(percent)%  \(requests) of \(ReportFormat.count(total)) requests, \(virtual)"
     }
 
     private static func virtualClock(_ elapsed: Duration) -> String {

@@ -22,7 +22,7 @@ public enum ReportFormat {
     }
 
     /// `12,345`.
-    static func count(_ value: Int) -> String {
+    public static func count(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var grouped = ""
         for (offset, digit) in digits.enumerated() {
