@@ -22,7 +22,7 @@ struct SimulatedProvider {
     private let fixed: Fixed
     var gate: ProviderGate
     /// Executions queued at the gate, oldest first.
-    var waiters: Deque<Int> = []
+    var waiters: Deque<Simulator.Slot> = []
     private var draws: SplitMix64
     private var jobs = 0
 

@@ -23,10 +23,14 @@ public struct Simulator {
     public static let epoch = Timestamp(millisecondsSinceEpoch: 1_767_225_600_000)  // 2026-01-01T00:00:00Z
 
     private let planner: Planner
-    private var providers: [String: SimulatedProvider] = [:]
+    /// In the config's order; `providerIndex` finds one by id.
+    private var providers: [SimulatedProvider] = []
+    private var providerIndex: [String: Int] = [:]
     private var caches: [String: ResultCache] = [:]
     private var queue = EventQueue<Event>()
-    private var running: [Int: Running] = [:]
+    /// Executions in flight, in reusable slots: mutated in place, never moved in and out of a table.
+    private var running: [Running?] = []
+    private var freeSlots: [Int] = []
     private var nextExecution = 0
     private var now = Simulator.epoch
     private var draws: SplitMix64
@@ -42,13 +46,23 @@ public struct Simulator {
 
     private enum Event {
         case arrival(SimulatedArrival)
-        case execution(Int, ExecutionEvent)
-        case gate(Int, OutboundCall, waitingSince: Timestamp)
+        case execution(Slot, ExecutionEvent)
+        case gate(Slot, OutboundCall, waitingSince: Timestamp)
+    }
+
+    /// Where an execution runs. Timers are never cancelled, so an event can outlive its
+    /// execution; the serial tells it from a later execution in the same slot.
+    struct Slot: Equatable {
+        var index: Int
+        var serial: Int
     }
 
     private struct Running {
+        let serial: Int
         var execution: Execution
         var arrival: Timestamp
+        /// The policy, tier and key its result is cached under.
+        var cache: (policy: String, tier: String, key: CacheKey)
         var job: (provider: String, id: String, job: ScenarioJob)?
         var queueWait: Duration = .zero
         /// A submit waiting at its provider's gate.
@@ -74,17 +88,19 @@ public struct Simulator {
         draws = SplitMix64(seed: seed ^ 0x5EED_0001)
         planDraws = SplitMix64(seed: seed ^ 0x5EED_0002)
         for provider in config.providers {
-            providers[provider.id] = SimulatedProvider(descriptor: provider, scenario: self.scenario, at: Simulator.epoch)
+            providerIndex[provider.id] = providers.count
+            providers.append(SimulatedProvider(descriptor: provider, scenario: self.scenario, at: Simulator.epoch))
         }
         for policy in config.policies {
             if let settings = policy.cache { caches[policy.id] = ResultCache(settings: settings) }
         }
         spent = state.spentToday
-        for (id, status) in state.providers where providers[id] != nil {
+        for (id, status) in state.providers {
+            guard let index = providerIndex[id] else { continue }
             if status.disabled {
                 disabled[id] = status
             } else if !status.available {
-                providers[id]?.gate.tripBreaker(at: Simulator.epoch)
+                providers[index].gate.tripBreaker(at: Simulator.epoch)
                 let cooldown = config.provider(id)?.circuitBreaker.cooldown ?? .zero
                 initialOutages[id] = (Simulator.epoch + cooldown, status.reason ?? "unavailable in the initial state")
             }
@@ -122,16 +138,16 @@ public struct Simulator {
                 if let progress, statistics.requests % Self.progressInterval == 0 {
                     progress(Progress(requests: statistics.requests, elapsed: elapsed))
                 }
-            case .execution(let id, let event):
-                guard running[id] != nil else { continue }
+            case .execution(let slot, let event):
+                guard isRunning(slot) else { continue }
                 let draw = draws.nextUnit()
                 // Mutated in place: a copy would make every buffer inside the execution copy on write.
-                guard let commands = running[id]?.execution.handle(event, at: now, draw: draw) else { continue }
-                apply(commands, for: id, decisions: decisions)
-            case .gate(let id, let call, let since):
+                guard let commands = running[slot.index]?.execution.handle(event, at: now, draw: draw) else { continue }
+                apply(commands, for: slot, decisions: decisions)
+            case .gate(let slot, let call, let since):
                 // The same wait can end by timer or by a freed slot; only the first counts.
-                guard running[id]?.waiting?.call.id == call.id else { continue }
-                send(call, for: id, waitingSince: since)
+                guard isRunning(slot), running[slot.index]?.waiting?.call.id == call.id else { continue }
+                send(call, for: slot, waitingSince: since)
             }
         }
         return statistics.summary(currency: config.policies.first?.currency)
@@ -154,7 +170,8 @@ public struct Simulator {
             spentDay = day
         }
         var state = WorldState(providers: disabled, spentToday: spent)
-        for (id, provider) in providers where disabled[id] == nil {
+        for provider in providers where disabled[provider.gate.provider] == nil {
+            let id = provider.gate.provider
             var status = provider.gate.status(at: now)
             guard !status.available else { continue }
             if let outage = initialOutages[id], now < outage.until { status.reason = outage.reason }
@@ -180,15 +197,19 @@ public struct Simulator {
             return
         }
         nextExecution += 1
-        let id = nextExecution
-        guard var execution = Execution(plan: plan, request: request, config: config, image: image, traceID: "sim-\(id)") else { return }
+        let serial = nextExecution
+        // The simulator sends no bytes, and builds decision events only for someone to read.
+        let options = Execution.Options(rendersCalls: false, logsDecisions: decisions != nil)
+        guard var execution = Execution(plan: plan, request: request, config: config, image: image, traceID: "sim-\(serial)", options: options)
+        else { return }
         let commands = execution.start(at: now)
-        running[id] = Running(execution: execution, arrival: now)
-        cacheKeys[id] = (plan.policy, plan.tier, key)
-        apply(commands, for: id, decisions: decisions)
+        let slot = Slot(index: freeSlots.popLast() ?? running.count, serial: serial)
+        let entry = Running(serial: serial, execution: execution, arrival: now, cache: (plan.policy, plan.tier, key))
+        if slot.index == running.count { running.append(entry) } else { running[slot.index] = entry }
+        apply(commands, for: slot, decisions: decisions)
     }
 
-    private var cacheKeys: [Int: (policy: String, tier: String, key: CacheKey)] = [:]
+    private func isRunning(_ slot: Slot) -> Bool { running[slot.index]?.serial == slot.serial }
 
     /// The simulator reads no files: an image is identified by its reference, which is all a
     /// cache key or a template needs from it here.
@@ -200,37 +221,33 @@ public struct Simulator {
         }
     }
 
-    private mutating func apply(_ commands: [ExecutionCommand], for id: Int, decisions: ((DecisionEvent) -> Void)?) {
+    private mutating func apply(_ commands: [ExecutionCommand], for slot: Slot, decisions: ((DecisionEvent) -> Void)?) {
         for command in commands {
             switch command {
             case .send(let call):
-                send(call, for: id, waitingSince: now)
+                send(call, for: slot, waitingSince: now)
             case .wait(let until, let timer):
-                queue.push(.execution(id, .timer(timer)), at: max(until.millisecondsSinceEpoch, now.millisecondsSinceEpoch))
+                queue.push(.execution(slot, .timer(timer)), at: max(until.millisecondsSinceEpoch, now.millisecondsSinceEpoch))
             case .log(let event):
-                if event.event == "attempt_outcome", let provider = event.fields["provider"]?.stringValue {
-                    statistics.recordFailedAttempt(provider, reason: Self.failureReason(event.fields))
-                } else if event.event == "attempt_skipped", let provider = event.fields["provider"]?.stringValue {
-                    statistics.recordSkippedAttempt(provider, reason: Self.skipReason(event.fields))
-                }
                 decisions?(event)
+            case .attemptFailed(let provider, let reason):
+                statistics.recordFailedAttempt(provider, reason: reason)
+            case .attemptSkipped(let provider, let reason):
+                // Without the countdown that makes every "circuit open for 12s more" different.
+                statistics.recordSkippedAttempt(provider, reason: reason.hasPrefix("circuit open for ") ? "circuit open" : reason)
             case .report(let provider, let signal):
-                providers[provider]?.gate.record(signal, at: now)
+                guard let index = providerIndex[provider] else { continue }
+                providers[index].gate.record(signal, at: now)
             case .attemptEnded(let provider):
                 // Only a slot the execution was granted: a submit still queued holds none.
-                guard running[id]?.holding == provider else { continue }
-                running[id]?.holding = nil
-                providers[provider]?.gate.release()
-                wakeWaiter(at: provider)
+                guard running[slot.index]?.holding == provider else { continue }
+                running[slot.index]?.holding = nil
+                release(provider)
             case .finish(let result):
-                guard let entry = running.removeValue(forKey: id) else { continue }
-                if let provider = entry.holding {
-                    providers[provider]?.gate.release()
-                    wakeWaiter(at: provider)
-                }
-                if let cache = cacheKeys.removeValue(forKey: id) {
-                    caches[cache.policy]?.store(result, for: cache.key, requestedTier: cache.tier, at: now)
-                }
+                guard let entry = running[slot.index].take() else { continue }
+                freeSlots.append(slot.index)
+                if let provider = entry.holding { release(provider) }
+                caches[entry.cache.policy]?.store(result, for: entry.cache.key, requestedTier: entry.cache.tier, at: now)
                 if result.status == .succeeded, let user = entry.execution.user { spent[user, default: .zero] += result.cost }
                 let latency = Duration.milliseconds(now.millisecondsSinceEpoch - entry.arrival.millisecondsSinceEpoch)
                 statistics.record(
@@ -240,67 +257,48 @@ public struct Simulator {
         }
     }
 
-    /// What went wrong in a failed attempt, for people: "HTTP 500", "timeout", "job_failed (render_crash)".
-    private static func failureReason(_ fields: JSONObject) -> String {
-        if case .int(let status)? = fields["status"] { return "HTTP \(status)" }
-        let outcome = fields["outcome"]?.arrayValue?.last?.stringValue ?? "failure"
-        guard let code = fields["code"]?.stringValue, code != outcome else { return outcome }
-        return "\(outcome) (\(code))"
-    }
-
-    /// Why a provider's gate turned a call away, without the countdown that makes every
-    /// "circuit open for 12s more" different.
-    private static func skipReason(_ fields: JSONObject) -> String {
-        let reason = fields["reason"]?.stringValue ?? "skipped"
-        return reason.hasPrefix("circuit open for ") ? "circuit open" : reason
-    }
-
     // MARK: - Providers
 
-    private mutating func send(_ call: OutboundCall, for id: Int, waitingSince: Timestamp) {
-        // Taken out and put back rather than copied, so their buffers are never shared and
-        // mutating them never copies (a provider's waiting line, an execution's state).
-        guard var provider = providers.removeValue(forKey: call.provider) else { return }
-        defer { providers[call.provider] = provider }
-        guard var entry = running.removeValue(forKey: id) else { return }
-        defer { running[id] = entry }
+    private mutating func send(_ call: OutboundCall, for slot: Slot, waitingSince: Timestamp) {
+        guard let index = providerIndex[call.provider], running[slot.index] != nil else { return }
+        // Both are mutated in place through `running[slot.index]!` and `providers[index]`, so
+        // their buffers (an execution's state, a provider's waiting line) never copy.
         if call.purpose == .submit {
-            let queueing = config.policy(entry.execution.policyID)?.queueing ?? .default
-            let decision = provider.gate.request(at: now, waitingSince: waitingSince, queueing: queueing)
+            let queueing = config.policy(running[slot.index]!.execution.policyID)?.queueing ?? .default
+            let decision = providers[index].gate.request(at: now, waitingSince: waitingSince, queueing: queueing)
             if case .wait(let until) = decision {
-                entry.waiting = (call, waitingSince)
-                provider.waiters.append(id)
-                if let until { queue.push(.gate(id, call, waitingSince: waitingSince), at: until.millisecondsSinceEpoch) }
+                running[slot.index]!.waiting = (call, waitingSince)
+                providers[index].waiters.append(slot)
+                if let until { queue.push(.gate(slot, call, waitingSince: waitingSince), at: until.millisecondsSinceEpoch) }
                 return
             }
-            entry.waiting = nil
+            running[slot.index]!.waiting = nil
             if case .reject(let reason) = decision {
-                queue.push(.execution(id, .rejected(call.id, reason: reason)), at: now.millisecondsSinceEpoch)
+                queue.push(.execution(slot, .rejected(call.id, reason: reason)), at: now.millisecondsSinceEpoch)
                 return
             }
-            entry.holding = call.provider
-            entry.queueWait += Duration.milliseconds(now.millisecondsSinceEpoch - waitingSince.millisecondsSinceEpoch)
+            running[slot.index]!.holding = call.provider
+            running[slot.index]!.queueWait += Duration.milliseconds(now.millisecondsSinceEpoch - waitingSince.millisecondsSinceEpoch)
             statistics.recordAttempt(call.provider)
         }
-        let reply = provider.answer(call, job: entry.job, at: elapsed)
-        if let job = reply.job { entry.job = (call.provider, job.id, job.job) }
-        if call.purpose == .cancel, let current = entry.job, current.provider == call.provider {
-            var canceled = current.job
-            canceled.canceledAt = elapsed
-            entry.job = (current.provider, current.id, canceled)
+        let reply = providers[index].answer(call, job: running[slot.index]!.job, at: elapsed)
+        if let job = reply.job { running[slot.index]!.job = (call.provider, job.id, job.job) }
+        if call.purpose == .cancel, running[slot.index]!.job?.provider == call.provider {
+            running[slot.index]!.job!.job.canceledAt = elapsed
         }
         if let event = reply.event {
-            queue.push(.execution(id, event), at: now.millisecondsSinceEpoch + reply.after.milliseconds)
+            queue.push(.execution(slot, event), at: now.millisecondsSinceEpoch + reply.after.milliseconds)
         }
     }
 
-    /// A slot freed: the first submit still queued there asks again now.
-    private mutating func wakeWaiter(at provider: String) {
-        guard var simulated = providers.removeValue(forKey: provider) else { return }
-        defer { providers[provider] = simulated }
-        while let id = simulated.waiters.popFirst() {
-            guard let waiting = running[id]?.waiting, waiting.call.provider == provider else { continue }
-            queue.push(.gate(id, waiting.call, waitingSince: waiting.since), at: now.millisecondsSinceEpoch)
+    /// An attempt at `provider` ended: its slot frees, and the first submit still queued
+    /// there asks again now.
+    private mutating func release(_ provider: String) {
+        guard let index = providerIndex[provider] else { return }
+        providers[index].gate.release()
+        while let slot = providers[index].waiters.popFirst() {
+            guard isRunning(slot), let waiting = running[slot.index]?.waiting, waiting.call.provider == provider else { continue }
+            queue.push(.gate(slot, waiting.call, waitingSince: waiting.since), at: now.millisecondsSinceEpoch)
             break
         }
     }

@@ -1,3 +1,5 @@
+import OrderedCollections
+
 /// A failed call or job, classified through the provider's descriptor so the policy's error
 /// table can decide what to do.
 struct AttemptOutcome: Sendable, Hashable {
@@ -17,6 +19,24 @@ struct AttemptOutcome: Sendable, Hashable {
         var text = status.map { "HTTP \($0)" } ?? outcomes.last ?? "failure"
         if let code { text += " \(code)" }
         return text
+    }
+
+    /// For reports, grouped by cause: `HTTP 500`, `timeout`, `job_failed (render_crash)`.
+    var reason: String {
+        if let status { return "HTTP \(status)" }
+        let outcome = outcomes.last ?? "failure"
+        guard let code, code != outcome else { return outcome }
+        return "\(outcome) (\(code))"
+    }
+
+    /// The `attempt_outcome` event's fields.
+    func logFields(provider: String, call: String) -> JSONObject {
+        var fields: JSONObject = ["provider": .string(provider), "call": .string(call), "outcome": .array(outcomes.map(JSONValue.string))]
+        if let status { fields["status"] = .int(status) }
+        if let code { fields["code"] = .string(code) }
+        if let message { fields["message"] = .string(message) }
+        if let retryAfter { fields["retry_after_s"] = .double(retryAfter.secondsValue) }
+        return fields
     }
 
     static func transport(_ failure: TransportFailure) -> AttemptOutcome {

@@ -1,10 +1,9 @@
 /// Renders a descriptor's call templates into concrete HTTP requests.
 struct CallRenderer {
     let provider: ProviderDescriptor
+    let variables: TemplateVariables
 
-    func render(
-        _ spec: HTTPRequestSpec, purpose: OutboundCall.Purpose, id: CallID, variables: TemplateVariables
-    ) throws(TemplateError) -> OutboundCall {
+    func render(_ spec: HTTPRequestSpec, purpose: OutboundCall.Purpose, id: CallID) throws(TemplateError) -> OutboundCall {
         let lookup = { (name: String) in variables.value(name) }
         let url: String
         switch spec.target {
@@ -28,6 +27,23 @@ struct CallRenderer {
         return OutboundCall(
             id: id, provider: provider.id, purpose: purpose, method: spec.method, url: url, headers: headers, body: body,
             timeout: provider.limits.timeout)
+    }
+
+    /// The call without its URL, headers and body, after checking that ``render(_:purpose:id:)``
+    /// would succeed: every variable its templates read has a value.
+    func checked(_ spec: HTTPRequestSpec, purpose: OutboundCall.Purpose, id: CallID) throws(TemplateError) -> OutboundCall {
+        switch spec.target {
+        case .path(let template), .url(let template): try check(template)
+        }
+        for header in provider.headers { try check(header.value) }
+        for header in spec.headers { try check(header.value) }
+        if let body = spec.body { try check(body) }
+        return OutboundCall(
+            id: id, provider: provider.id, purpose: purpose, method: spec.method, url: "", headers: [], body: nil, timeout: provider.limits.timeout)
+    }
+
+    private func check(_ template: Template) throws(TemplateError) {
+        for name in template.variables where variables.value(name) == nil { throw Template.missing(name) }
     }
 
     /// Keeps what RFC 3986 allows in a path (so ids like `models/x/operations/1` stay readable)

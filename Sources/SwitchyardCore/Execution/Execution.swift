@@ -10,13 +10,8 @@ import OrderedCollections
 /// fallbacks, and async jobs: submit, poll with backoff and jitter, state rules, an optional
 /// result fetch, and fallback when an accepted job later fails or times out.
 public struct Execution: Sendable {
-    private let plan: Plan
-    private let request: Request
-    private let policy: Policy
-    /// The descriptor of each plan entry, in plan order.
-    private let providers: [ProviderDescriptor]
-    private let image: ResolvedImage?
-    private let traceID: String?
+    private let context: ExecutionContext
+    private let options: Options
 
     private var entryIndex = 0
     /// Calls that tried to start a job, across providers.
@@ -71,16 +66,29 @@ public struct Execution: Sendable {
     ///   - config: the config the plan was made from; nil when it lacks the plan's policy or providers.
     ///   - image: the request's image, already read and measured by the driver.
     ///   - traceID: set on every logged event; the driver makes it (the core draws no random numbers).
-    public init?(plan: Plan, request: Request, config: Config, image: ResolvedImage? = nil, traceID: String? = nil) {
+    ///   - options: what the driver needs beyond decisions: rendered calls, a decision log.
+    public init?(plan: Plan, request: Request, config: Config, image: ResolvedImage? = nil, traceID: String? = nil, options: Options = Options()) {
         guard let policy = config.policy(plan.policy) else { return nil }
         let providers = plan.entries.compactMap { config.provider($0.provider) }
         guard providers.count == plan.entries.count else { return nil }
-        self.plan = plan
-        self.request = request
-        self.policy = policy
-        self.providers = providers
-        self.image = image
-        self.traceID = traceID
+        context = ExecutionContext(plan: plan, request: request, policy: policy, providers: providers, image: image, traceID: traceID)
+        self.options = options
+    }
+
+    /// What a driver needs from an execution beyond its decisions.
+    public struct Options: Sendable {
+        /// Build each call's URL, headers and body. A driver that sends no bytes (the simulator)
+        /// turns it off: the machine still checks that every variable a call's templates read
+        /// has a value, so a call fails to render exactly when it would live.
+        public var rendersCalls: Bool
+        /// Emit `.log` commands. Off when nobody reads the decision log: building events is
+        /// most of the cost of a step.
+        public var logsDecisions: Bool
+
+        public init(rendersCalls: Bool = true, logsDecisions: Bool = true) {
+            self.rendersCalls = rendersCalls
+            self.logsDecisions = logsDecisions
+        }
     }
 
     /// The policy the plan came from.
@@ -126,7 +134,7 @@ public struct Execution: Sendable {
             guard case .submitting(let pending) = phase, pending == id else { return commands }
             // Nothing was sent, so it was no attempt.
             attempts -= 1
-            log("attempt_skipped", ["provider": .string(currentProvider.id), "reason": .string(reason)], at: now, into: &commands)
+            skip(reason: reason, at: now, into: &commands)
             fallBack(at: now, reason: reason, into: &commands)
         }
         return commands
@@ -134,13 +142,14 @@ public struct Execution: Sendable {
 
     // MARK: - Attempts
 
-    private var currentEntry: PlanEntry { plan.entries[entryIndex] }
-    private var currentProvider: ProviderDescriptor { providers[entryIndex] }
+    private var plan: Plan { context.plan }
+    private var request: Request { context.request }
+    private var policy: Policy { context.policy }
+    private var currentEntry: PlanEntry { context.plan.entries[entryIndex] }
+    private var currentProvider: ProviderDescriptor { context.providers[entryIndex] }
 
     private func variables(job: TemplateVariables.Job? = nil) -> TemplateVariables {
-        TemplateVariables(
-            request: request, entry: currentEntry, image: image, mappings: currentProvider.mappings,
-            idempotencyKey: "\(request.id ?? traceID ?? "request")-\(currentProvider.id)", job: job)
+        TemplateVariables(context: context, entryIndex: entryIndex, job: job)
     }
 
     private mutating func beginAttempt(at now: Timestamp, into commands: inout [ExecutionCommand]) {
@@ -148,20 +157,16 @@ public struct Execution: Sendable {
             finish(failing: Failure.attemptsExhausted, reason: "max_attempts (\(cap)) reached", at: now, into: &commands)
             return
         }
-        let provider = currentProvider
-        if let limit = provider.capabilities.maxInputBytes, let bytes = image?.bytes, bytes > limit.bytes {
-            log(
-                "attempt_skipped",
-                ["provider": .string(provider.id), "reason": .string("the image is \(ByteSize(bytes: bytes)); it accepts up to \(limit)")],
-                at: now, into: &commands)
+        if let limit = currentProvider.capabilities.maxInputBytes, let bytes = context.image?.bytes, bytes > limit.bytes {
+            skip(reason: "the image is \(ByteSize(bytes: bytes)); it accepts up to \(limit)", at: now, into: &commands)
             fallBack(at: now, reason: "image too large", into: &commands)
             return
         }
         let call: OutboundCall
         do {
-            call = try CallRenderer(provider: provider).render(provider.submit.request, purpose: .submit, id: makeCall(), variables: variables())
+            call = try render(currentProvider.submit.request, purpose: .submit, variables: variables())
         } catch {
-            log("attempt_skipped", ["provider": .string(provider.id), "reason": .string(error.message)], at: now, into: &commands)
+            skip(reason: error.message, at: now, into: &commands)
             fallBack(at: now, reason: error.message, into: &commands)
             return
         }
@@ -169,7 +174,7 @@ public struct Execution: Sendable {
         log(
             "attempt_started",
             [
-                "provider": .string(provider.id), "tier": .string(currentEntry.tier), "attempt": .int(attempts),
+                "provider": .string(currentProvider.id), "tier": .string(currentEntry.tier), "attempt": .int(attempts),
                 "provider_attempt": .int(retriesOnProvider + 1),
             ], at: now, into: &commands)
         phase = .submitting(call.id)
@@ -199,8 +204,7 @@ public struct Execution: Sendable {
         case .job(var job):
             guard case .pollTimer(let timer) = job.pending, timer == id, let poll = currentProvider.poll else { return }
             do {
-                let call = try CallRenderer(provider: currentProvider).render(
-                    poll.request, purpose: .poll, id: makeCall(), variables: variables(job: job.info))
+                let call = try render(poll.request, purpose: .poll, variables: variables(job: job.info))
                 job.pending = .poll(call.id)
                 job.polls += 1
                 phase = .job(job)
@@ -216,18 +220,17 @@ public struct Execution: Sendable {
     private mutating func handleResponse(
         _ id: CallID, _ response: HTTPResponse, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]
     ) {
-        let provider = currentProvider
         switch phase {
         case .submitting(let pending) where pending == id:
-            guard provider.submit.acceptedStatuses.contains(response.status) else {
-                fail(.response(response, errors: provider.errors, now: now), call: "submit", at: now, draw: draw, into: &commands)
+            guard currentProvider.submit.acceptedStatuses.contains(response.status) else {
+                fail(.response(response, errors: currentProvider.errors, now: now), call: "submit", at: now, draw: draw, into: &commands)
                 return
             }
             guard case .json(let body) = response.body else {
                 fail(.badResponse("the submit answer is not JSON"), call: "submit", at: now, draw: draw, into: &commands)
                 return
             }
-            if provider.submit.mode == .sync {
+            if currentProvider.submit.mode == .sync {
                 succeed(with: body, at: now, draw: draw, into: &commands)
             } else {
                 accept(body, at: now, draw: draw, into: &commands)
@@ -236,36 +239,36 @@ public struct Execution: Sendable {
             switch job.pending {
             case .poll(let pending) where pending == id:
                 guard (200..<300).contains(response.status) else {
-                    pollFailed(.response(response, errors: provider.errors, now: now), job: job, fetch: false, at: now, draw: draw, into: &commands)
+                    pollFailed(
+                        .response(response, errors: currentProvider.errors, now: now), job: job, fetch: false, at: now, draw: draw, into: &commands)
                     return
                 }
                 guard case .json(let body) = response.body else {
                     pollFailed(.badResponse("the poll answer is not JSON"), job: job, fetch: false, at: now, draw: draw, into: &commands)
                     return
                 }
-                let (state, rule) = Self.state(of: body, rules: provider.poll?.states ?? [])
+                let (state, rule) = Self.state(of: body, rules: currentProvider.poll?.states ?? [])
                 if state != job.state {
                     job.state = state
-                    var fields: JSONObject = ["provider": .string(provider.id), "state": .string(state?.rawValue ?? "unknown")]
-                    if let jobID = job.info.id { fields["job_id"] = .string(jobID) }
-                    log("job_state", fields, at: now, into: &commands)
+                    log("job_state", jobFields(job.info, ["state": .string(state?.rawValue ?? "unknown")]), at: now, into: &commands)
                 }
                 switch state {
                 case .succeeded:
-                    if provider.result.fetch != nil {
+                    if currentProvider.result.fetch != nil {
                         fetchResult(job, at: now, draw: draw, into: &commands)
                     } else {
                         succeed(with: body, at: now, draw: draw, into: &commands)
                     }
                 case .failed, .canceled:
-                    fail(.jobFailed(body, rule: rule, errors: provider.errors), call: "job", at: now, draw: draw, into: &commands)
+                    fail(.jobFailed(body, rule: rule, errors: currentProvider.errors), call: "job", at: now, draw: draw, into: &commands)
                 case .queued, .running, nil:
                     // An unknown state keeps the job polling until its timeout.
                     schedulePoll(&job, at: now, draw: draw, into: &commands)
                 }
             case .result(let pending) where pending == id:
                 guard (200..<300).contains(response.status) else {
-                    pollFailed(.response(response, errors: provider.errors, now: now), job: job, fetch: true, at: now, draw: draw, into: &commands)
+                    pollFailed(
+                        .response(response, errors: currentProvider.errors, now: now), job: job, fetch: true, at: now, draw: draw, into: &commands)
                     return
                 }
                 guard case .json(let body) = response.body else {
@@ -304,18 +307,15 @@ public struct Execution: Sendable {
     // MARK: - Jobs
 
     private mutating func accept(_ body: JSONValue, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
-        let provider = currentProvider
-        let urls = provider.submit.returnedURLs
+        let urls = currentProvider.submit.returnedURLs
         let info = TemplateVariables.Job(
-            id: provider.submit.jobID.flatMap { Self.text($0.first(body)) }, pollURL: urls.poll.flatMap { Self.text($0.first(body)) },
+            id: currentProvider.submit.jobID.flatMap { Self.text($0.first(body)) }, pollURL: urls.poll.flatMap { Self.text($0.first(body)) },
             resultURL: urls.result.flatMap { Self.text($0.first(body)) }, cancelURL: urls.cancel.flatMap { Self.text($0.first(body)) })
-        guard info.id != nil || info.pollURL != nil, let poll = provider.poll else {
+        guard info.id != nil || info.pollURL != nil, let poll = currentProvider.poll else {
             fail(.badResponse("the submit answer has no job id"), call: "submit", at: now, draw: draw, into: &commands)
             return
         }
-        var fields: JSONObject = ["provider": .string(provider.id)]
-        if let id = info.id { fields["job_id"] = .string(id) }
-        log("job_accepted", fields, at: now, into: &commands)
+        log("job_accepted", jobFields(info), at: now, into: &commands)
         let deadlineTimer = makeTimer()
         commands.append(.wait(until: now + poll.timeout, deadlineTimer))
         // `schedulePoll` replaces the pending step with the first poll's timer.
@@ -337,8 +337,6 @@ public struct Execution: Sendable {
         commands.append(.wait(until: now + delay, timer))
     }
 
-    /// A poll that failed in transit or was throttled is retried at the next interval, within the
-    /// job's timeout; any other error is the attempt's outcome.
     /// A poll or result fetch that failed in transit or was throttled is tried again at the
     /// next interval, within the job's timeout. Any other error means the accepted job is lost:
     /// a job failure, never the request's fault (a 404 on a job is not the user's 4xx).
@@ -351,10 +349,10 @@ public struct Execution: Sendable {
             return
         }
         var job = job
-        let fields: JSONObject = [
-            "provider": .string(currentProvider.id), "call": .string(fetch ? "result" : "poll"), "outcome": .string(outcome.summary),
-        ]
-        log("poll_failed", fields, at: now, into: &commands)
+        log(
+            "poll_failed",
+            ["provider": .string(currentProvider.id), "call": .string(fetch ? "result" : "poll"), "outcome": .string(outcome.summary)],
+            at: now, into: &commands)
         let wait = min(outcome.retryAfter ?? .zero, .seconds(60))
         if fetch {
             let timer = makeTimer()
@@ -369,10 +367,9 @@ public struct Execution: Sendable {
     /// Fetches a succeeded job's result (the descriptor's second call).
     private mutating func fetchResult(_ job: JobProgress, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
         var job = job
-        let provider = currentProvider
-        guard let fetch = provider.result.fetch else { return }
+        guard let fetch = currentProvider.result.fetch else { return }
         do {
-            let call = try CallRenderer(provider: provider).render(fetch, purpose: .result, id: makeCall(), variables: variables(job: job.info))
+            let call = try render(fetch, purpose: .result, variables: variables(job: job.info))
             job.pending = .result(call.id)
             phase = .job(job)
             commands.append(.send(call))
@@ -383,9 +380,8 @@ public struct Execution: Sendable {
 
     private mutating func cancelJob(at now: Timestamp, into commands: inout [ExecutionCommand]) {
         guard case .job(let job) = phase else { return }
-        let provider = currentProvider
-        guard let spec = provider.cancel,
-            let call = try? CallRenderer(provider: provider).render(spec, purpose: .cancel, id: makeCall(), variables: variables(job: job.info))
+        guard let spec = currentProvider.cancel,
+            let call = try? render(spec, purpose: .cancel, variables: variables(job: job.info))
         else { return }
         commands.append(.send(call))
     }
@@ -407,30 +403,31 @@ public struct Execution: Sendable {
     // MARK: - Outcomes
 
     private mutating func succeed(with body: JSONValue, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
-        let provider = currentProvider
         var outputs = JSONObject()
-        for output in provider.result.outputs {
+        for output in currentProvider.result.outputs {
             if let value = output.path.first(body), !value.isNull { outputs[output.name] = value }
         }
-        guard let primary = provider.result.outputs.first, outputs[primary.name] != nil else {
+        guard let primary = currentProvider.result.outputs.first, outputs[primary.name] != nil else {
             fail(
-                .badResponse("the result has no \(provider.result.outputs.first?.name ?? "output")"), call: "result", at: now, draw: draw,
+                .badResponse("the result has no \(currentProvider.result.outputs.first?.name ?? "output")"), call: "result", at: now, draw: draw,
                 into: &commands)
             return
         }
         // Per-second billing uses the length the provider reports, rounded up to whole seconds.
-        let reported = provider.result.durationPath.flatMap { $0.first(body)?.doubleValue }.flatMap { seconds -> Int? in
+        let reported = currentProvider.result.durationPath.flatMap { $0.first(body)?.doubleValue }.flatMap { seconds -> Int? in
             guard seconds.isFinite else { return nil }
             return Int(min(max(seconds, 0), Double(Request.maxDurationSeconds)).rounded(.up))
         }
         let tier = policy.tier(named: currentEntry.tier)
         let seconds = reported.map { min(max($0, 0), Request.maxDurationSeconds) } ?? currentEntry.params.durationSeconds ?? 0
-        let cost = provider.pricing.cost(seconds: seconds, tier: currentEntry.tier, resolution: tier?.resolution ?? currentEntry.params.resolution)
-        commands.append(.report(provider: provider.id, .success))
-        commands.append(.attemptEnded(provider: provider.id))
+        let cost = currentProvider.pricing.cost(
+            seconds: seconds, tier: currentEntry.tier, resolution: tier?.resolution ?? currentEntry.params.resolution)
+        commands.append(.report(provider: currentProvider.id, .success))
+        commands.append(.attemptEnded(provider: currentProvider.id))
         let result = ExecutionResult(
-            requestID: request.id, status: .succeeded, provider: provider.id, tier: currentEntry.tier, outputs: outputs, cost: cost,
-            currency: provider.pricing.currency, attempts: attempts, fallbackUsed: provider.id != (plan.firstChoice ?? plan.entries.first?.provider),
+            requestID: request.id, status: .succeeded, provider: currentProvider.id, tier: currentEntry.tier, outputs: outputs, cost: cost,
+            currency: currentProvider.pricing.currency, attempts: attempts,
+            fallbackUsed: currentProvider.id != (plan.firstChoice ?? plan.entries.first?.provider),
             failureCode: nil, message: nil)
         log("result", result.logFields, at: now, into: &commands)
         phase = .finished
@@ -439,21 +436,16 @@ public struct Execution: Sendable {
 
     /// Applies the policy's error table to a failed call or job.
     private mutating func fail(_ outcome: AttemptOutcome, call: String, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
-        let provider = currentProvider
-        commands.append(.report(provider: provider.id, outcome.signal))
-        commands.append(.attemptEnded(provider: provider.id))
-        var fields: JSONObject = ["provider": .string(provider.id), "call": .string(call), "outcome": .array(outcome.outcomes.map(JSONValue.string))]
-        if let status = outcome.status { fields["status"] = .int(status) }
-        if let code = outcome.code { fields["code"] = .string(code) }
-        if let message = outcome.message { fields["message"] = .string(message) }
-        if let retryAfter = outcome.retryAfter { fields["retry_after_s"] = .double(retryAfter.secondsValue) }
-        log("attempt_outcome", fields, at: now, into: &commands)
-        lastFailure = "\(provider.id): \(outcome.summary)"
+        commands.append(.report(provider: currentProvider.id, outcome.signal))
+        commands.append(.attemptEnded(provider: currentProvider.id))
+        commands.append(.attemptFailed(provider: currentProvider.id, reason: outcome.reason))
+        log("attempt_outcome", outcome.logFields(provider: currentProvider.id, call: call), at: now, into: &commands)
+        lastFailure = "\(currentProvider.id): \(outcome.summary)"
 
         let entry = policy.onError.resolve(status: outcome.status, outcomes: outcome.outcomes)
-        let rule: JSONObject = [
-            "matched": .string(entry?.key.description ?? "none"), "source": .string(entry?.location == nil ? "default" : "policy"),
-        ]
+        var rule: JSONObject {
+            ["matched": .string(entry?.key.description ?? "none"), "source": .string(entry?.location == nil ? "default" : "policy")]
+        }
         switch entry?.action ?? .fallback {
         case .retry(let retry) where retriesOnProvider < retry.attempts:
             let delay = Self.retryDelay(retry, hint: outcome.retryAfter, retryIndex: retriesOnProvider, draw: draw)
@@ -555,8 +547,32 @@ public struct Execution: Sendable {
         return TimerID(nextTimer)
     }
 
-    private func log(_ event: String, _ fields: JSONObject, at now: Timestamp, into commands: inout [ExecutionCommand]) {
-        commands.append(.log(DecisionEvent(timestamp: now, event: event, requestID: request.id, traceID: traceID, fields: fields)))
+    /// The provider, then `extra`, then the job's id when it has one.
+    private func jobFields(_ job: TemplateVariables.Job, _ extra: JSONObject = [:]) -> JSONObject {
+        var fields: JSONObject = ["provider": .string(currentProvider.id)]
+        for (key, value) in extra { fields[key] = value }
+        if let id = job.id { fields["job_id"] = .string(id) }
+        return fields
+    }
+
+    /// Builds the event's fields only when someone reads the log.
+    private func log(_ event: String, _ fields: @autoclosure () -> JSONObject, at now: Timestamp, into commands: inout [ExecutionCommand]) {
+        guard options.logsDecisions else { return }
+        commands.append(.log(DecisionEvent(timestamp: now, event: event, requestID: request.id, traceID: context.traceID, fields: fields())))
+    }
+
+    /// The current provider is passed over without a call.
+    private func skip(reason: String, at now: Timestamp, into commands: inout [ExecutionCommand]) {
+        commands.append(.attemptSkipped(provider: currentProvider.id, reason: reason))
+        log("attempt_skipped", ["provider": .string(currentProvider.id), "reason": .string(reason)], at: now, into: &commands)
+    }
+
+    private mutating func render(
+        _ spec: HTTPRequestSpec, purpose: OutboundCall.Purpose, variables: TemplateVariables
+    ) throws(TemplateError) -> OutboundCall {
+        let renderer = CallRenderer(provider: currentProvider, variables: variables)
+        return options.rendersCalls
+            ? try renderer.render(spec, purpose: purpose, id: makeCall()) : try renderer.checked(spec, purpose: purpose, id: makeCall())
     }
 }
 

@@ -12,6 +12,12 @@ public enum ExecutionCommand: Sendable, Hashable {
     /// The attempt at this provider is over (its job ended or its submit failed): free its
     /// concurrency slot.
     case attemptEnded(provider: String)
+    /// An attempt failed, and why, grouped by cause (`HTTP 500`, `timeout`,
+    /// `job_failed (render_crash)`): for counters, whether or not the decision log is kept.
+    case attemptFailed(provider: String, reason: String)
+    /// A provider was passed over without a call (its gate turned the call away, the image was
+    /// too large, a template had no value): for counters, like ``attemptFailed(provider:reason:)``.
+    case attemptSkipped(provider: String, reason: String)
     /// The request is done; no more commands follow.
     case finish(ExecutionResult)
 }
@@ -27,6 +33,8 @@ public struct OutboundCall: Sendable, Hashable {
     public var provider: String
     public var purpose: Purpose
     public var method: HTTPRequestSpec.Method
+    /// The URL, headers and body are empty when the execution was told not to render calls
+    /// (``Execution/Options/rendersCalls``).
     public var url: String
     public var headers: [HeaderField]
     /// Serialized JSON, when the call has a body.

@@ -1,14 +1,18 @@
 import OrderedCollections
 
 /// The values templates read for one attempt: the request, the plan entry's tier, the image,
-/// the descriptor's mappings and, once accepted, the job.
+/// the descriptor's mappings and, once accepted, the job. Read through the execution's
+/// context, so making one for every call copies nothing.
 struct TemplateVariables {
-    let request: Request
-    let entry: PlanEntry
-    let image: ResolvedImage?
-    let mappings: [ValueMapping]
-    let idempotencyKey: String
+    let context: ExecutionContext
+    /// The plan entry the attempt is for.
+    let entryIndex: Int
     var job: Job?
+
+    private var request: Request { context.request }
+    private var entry: PlanEntry { context.plan.entries[entryIndex] }
+    private var image: ResolvedImage? { context.image }
+    var idempotencyKey: String { context.idempotencyKey(at: entryIndex) }
 
     /// What the provider returned when it accepted the job.
     struct Job: Sendable, Hashable {
@@ -49,7 +53,7 @@ struct TemplateVariables {
         // A feature the request does not mention is off.
         if name.hasPrefix("features.") { return .bool(request.features[String(name.dropFirst("features.".count))] ?? false) }
         if name.hasPrefix("metadata.") { return request.metadata[String(name.dropFirst("metadata.".count))] }
-        if let mapping = mappings.first(where: { $0.name == name }), let source = value(mapping.source) {
+        if let mapping = context.providers[entryIndex].mappings.first(where: { $0.name == name }), let source = value(mapping.source) {
             return mapping.table[source.stringValue ?? source.jsonString()]
         }
         return nil

@@ -132,10 +132,13 @@ public struct Template: Sendable, Hashable {
     }
 
     private static func value(of name: String, _ lookup: (String) -> JSONValue?) throws(TemplateError) -> JSONValue {
-        guard let value = lookup(name) else {
-            throw TemplateError(message: "template variable '\(name)' has no value for this request", offset: nil)
-        }
+        guard let value = lookup(name) else { throw missing(name) }
         return value
+    }
+
+    /// The error for a variable with no value.
+    static func missing(_ name: String) -> TemplateError {
+        TemplateError(message: "template variable '\(name)' has no value for this request", offset: nil)
     }
 
     /// Strings substitute as themselves, other values as their JSON text.

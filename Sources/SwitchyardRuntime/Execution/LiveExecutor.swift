@@ -94,6 +94,9 @@ public struct LiveExecutor: Sendable {
                     log(redact(event))
                 case .report(let provider, let signal):
                     await gates.record(provider, signal)
+                case .attemptFailed, .attemptSkipped:
+                    // The decision log has them in full.
+                    continue
                 case .attemptEnded(let provider):
                     // Only a slot this execution was granted: a submit still queued holds none.
                     if holding.remove(provider) { await gates.release(provider) }

@@ -72,7 +72,7 @@ struct ScriptedRun {
                 events.append(event)
             case .report(let provider, let signal):
                 signals.append((provider, signal))
-            case .attemptEnded:
+            case .attemptEnded, .attemptFailed, .attemptSkipped:
                 continue
             case .finish(let result):
                 self.result = result
