@@ -88,7 +88,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchyardCoreTests",
-            dependencies: ["SwitchyardCore", "SwitchyardRuntime", .product(name: "OrderedCollections", package: "swift-collections")],
+            dependencies: [
+                "SwitchyardCore", "SwitchyardRuntime", .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

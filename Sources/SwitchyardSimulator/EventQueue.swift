@@ -21,8 +21,24 @@ struct EventQueue<Event> {
     var isEmpty: Bool { heap.isEmpty }
     var count: Int { heap.count }
 
-    mutating func push(_ event: Event, at time: Int64) {
+    /// Takes the next sequence number for an event kept outside the queue, so it still orders
+    /// against queued events as if it had been pushed now.
+    mutating func reserveSequence() -> Int {
         sequence += 1
+        return sequence
+    }
+
+    /// Whether the next queued event comes before an event at `time` that took `sequence`.
+    func hasEvent(before time: Int64, sequence: Int) -> Bool {
+        guard let top = heap.first else { return false }
+        return top.isBefore(Entry(time: time, sequence: sequence, slot: 0))
+    }
+
+    mutating func push(_ event: Event, at time: Int64) {
+        push(event, at: time, sequence: reserveSequence())
+    }
+
+    private mutating func push(_ event: Event, at time: Int64, sequence: Int) {
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = free

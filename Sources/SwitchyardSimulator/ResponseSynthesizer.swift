@@ -1,14 +1,19 @@
 import OrderedCollections
-public import SwitchyardCore
+import SwitchyardCore
 
 /// Builds the answers a provider would give, from its descriptor alone: the job id where
 /// `job_id` reads it, a state the `state` rules map to what the scenario says, outputs where
 /// `result.outputs` reads them, errors where `errors` reads codes and messages. So any
 /// descriptor can be simulated, and the execution machine parses exactly what it parses live.
-struct ResponseSynthesizer: Sendable {
+///
+/// A class: it never changes, and providers call it for every answer without copying it.
+final class ResponseSynthesizer: Sendable {
     let provider: ProviderDescriptor
     /// Every path the answers write, parsed once: an answer is built for every simulated call.
     private let segments: [String: [SimplePath.Segment]]
+    /// The poll answer for each state, when it carries nothing but the state: most polls find
+    /// a job still queued or running.
+    private let plainPolls: [JobState: HTTPResponse]
 
     init(provider: ProviderDescriptor) {
         self.provider = provider
@@ -17,10 +22,19 @@ struct ResponseSynthesizer: Sendable {
         paths += provider.poll?.states.map(\.path) ?? []
         paths += provider.errors.codePaths.prefix(1) + provider.errors.messagePaths.prefix(1)
         paths += provider.result.outputs.map(\.path)
-        segments = Dictionary(paths.compactMap { path in SimplePath.segments(of: path).map { (path.source, $0) } }) { first, _ in first }
+        let segments = Dictionary(paths.compactMap { path in SimplePath.segments(of: path).map { (path.source, $0) } }) { first, _ in first }
+        self.segments = segments
+        plainPolls = Dictionary(
+            uniqueKeysWithValues: JobState.allCases.map { state in
+                (state, HTTPResponse(status: 200, body: .json(Self.stateBody(state, failure: nil, provider: provider, segments: segments))))
+            })
     }
 
     private func setting(_ value: JSONValue, at path: JSONPath, in body: JSONValue) -> JSONValue {
+        Self.setting(value, at: path, in: body, segments: segments)
+    }
+
+    private static func setting(_ value: JSONValue, at path: JSONPath, in body: JSONValue, segments: [String: [SimplePath.Segment]]) -> JSONValue {
         guard let segments = segments[path.source] ?? SimplePath.segments(of: path) else { return body }
         return SimplePath.setting(value, at: segments, in: body)
     }
@@ -39,6 +53,19 @@ struct ResponseSynthesizer: Sendable {
 
     /// A poll answer in `state`; a succeeded job's outputs are included unless a result fetch follows.
     func poll(_ state: JobState, jobID: String, failure: ScenarioFault.JobFailure?, seconds: Int?) -> HTTPResponse {
+        let failed = state == .failed && failure != nil
+        let withResult = state == .succeeded && provider.result.fetch == nil
+        if !failed, !withResult, let plain = plainPolls[state] { return plain }
+        var body = Self.stateBody(state, failure: failure, provider: provider, segments: segments)
+        if state == .failed, let failure { body = withError(body, code: failure.code, message: failure.message ?? "job failed") }
+        if withResult { body = withOutputs(body, jobID: jobID, seconds: seconds) }
+        return HTTPResponse(status: 200, body: .json(body))
+    }
+
+    /// A poll answer's body with only the field the `state` rules read.
+    private static func stateBody(
+        _ state: JobState, failure: ScenarioFault.JobFailure?, provider: ProviderDescriptor, segments: [String: [SimplePath.Segment]]
+    ) -> JSONValue {
         var body: JSONValue = [:]
         if let rule = provider.poll?.states.first(where: { $0.state == state && (state != .failed || failure == nil || $0.code == nil) })
             ?? provider.poll?.states.first(where: { $0.state == state })
@@ -49,11 +76,9 @@ struct ResponseSynthesizer: Sendable {
                 case .oneOf(let values): values.first ?? .null
                 case .exists(let present): present ? .string(failure?.message ?? "\(state.rawValue)") : .null
                 }
-            body = setting(value, at: rule.path, in: body)
+            body = setting(value, at: rule.path, in: body, segments: segments)
         }
-        if state == .failed, let failure { body = withError(body, code: failure.code, message: failure.message ?? "job failed") }
-        if state == .succeeded, provider.result.fetch == nil { body = withOutputs(body, jobID: jobID, seconds: seconds) }
-        return HTTPResponse(status: 200, body: .json(body))
+        return body
     }
 
     func result(jobID: String, seconds: Int?) -> HTTPResponse {

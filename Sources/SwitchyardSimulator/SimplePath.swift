@@ -1,5 +1,5 @@
 import OrderedCollections
-public import SwitchyardCore
+import SwitchyardCore
 
 /// The segments of a singular JSONPath such as `$.output[0]` or `$['a'].b`, so the simulator
 /// can build a body that the descriptor's own path reads back. Filters and wildcards have no

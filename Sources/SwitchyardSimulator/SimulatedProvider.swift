@@ -4,9 +4,8 @@ import SwitchyardCore
 /// One provider as the scenario scripts it: its gate (breaker, rate, concurrency), its draws,
 /// and how it answers each call.
 struct SimulatedProvider {
-    /// What stays the same for the whole run, behind one reference: the simulator moves
-    /// providers in and out of its table on every call, and each move of these would retain
-    /// every buffer of the descriptor.
+    /// What stays the same for the whole run, behind one reference, read in place on every
+    /// call rather than copied with the provider's changing state.
     private final class Fixed: Sendable {
         let descriptor: ProviderDescriptor
         let script: ScenarioProvider

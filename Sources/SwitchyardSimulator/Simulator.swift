@@ -44,10 +44,12 @@ public struct Simulator {
     /// cooldown ends.
     private var initialOutages: [String: (until: Timestamp, reason: String)] = [:]
 
+    /// What the queue holds. Arrivals wait outside it, one at a time, and a call waiting at a
+    /// gate stays with its execution: events stay small, and the queue moves them often.
     private enum Event {
-        case arrival(SimulatedArrival)
         case execution(Slot, ExecutionEvent)
-        case gate(Slot, OutboundCall, waitingSince: Timestamp)
+        /// Ask the gate again for the call the execution has waiting.
+        case gate(Slot, CallID)
     }
 
     /// Where an execution runs. Timers are never cancelled, so an event can outlive its
@@ -127,27 +129,31 @@ public struct Simulator {
         _ traffic: some Sequence<SimulatedArrival>, decisions: ((DecisionEvent) -> Void)? = nil, progress: ((Progress) -> Void)? = nil
     ) -> SimulationSummary {
         var arrivals = traffic.makeIterator()
-        // Only the next arrival is queued, so the traffic is read as the clock reaches it.
-        if let first = arrivals.next() { queue.push(.arrival(first), at: Self.time(first.at)) }
-        while let (time, event) = queue.pop() {
-            now = Timestamp(millisecondsSinceEpoch: time)
-            switch event {
-            case .arrival(let arrival):
-                if let next = arrivals.next() { queue.push(.arrival(next), at: max(time, Self.time(next.at))) }
+        // Only the next arrival is read ahead, so the traffic is read as the clock reaches it.
+        var upcoming = arrivals.next().map { (time: Self.time($0.at), sequence: queue.reserveSequence(), arrival: $0) }
+        while true {
+            if let (time, sequence, arrival) = upcoming, !queue.hasEvent(before: time, sequence: sequence) {
+                now = Timestamp(millisecondsSinceEpoch: time)
+                upcoming = arrivals.next().map { (max(time, Self.time($0.at)), queue.reserveSequence(), $0) }
                 admit(arrival.request, decisions: decisions)
                 if let progress, statistics.requests % Self.progressInterval == 0 {
                     progress(Progress(requests: statistics.requests, elapsed: elapsed))
                 }
+                continue
+            }
+            guard let (time, event) = queue.pop() else { break }
+            now = Timestamp(millisecondsSinceEpoch: time)
+            switch event {
             case .execution(let slot, let event):
                 guard isRunning(slot) else { continue }
                 let draw = draws.nextUnit()
                 // Mutated in place: a copy would make every buffer inside the execution copy on write.
                 guard let commands = running[slot.index]?.execution.handle(event, at: now, draw: draw) else { continue }
                 apply(commands, for: slot, decisions: decisions)
-            case .gate(let slot, let call, let since):
+            case .gate(let slot, let call):
                 // The same wait can end by timer or by a freed slot; only the first counts.
-                guard isRunning(slot), running[slot.index]?.waiting?.call.id == call.id else { continue }
-                send(call, for: slot, waitingSince: since)
+                guard isRunning(slot), let waiting = running[slot.index]?.waiting, waiting.call.id == call else { continue }
+                send(waiting.call, for: slot, waitingSince: waiting.since)
             }
         }
         return statistics.summary(currency: config.policies.first?.currency)
@@ -269,7 +275,7 @@ public struct Simulator {
             if case .wait(let until) = decision {
                 running[slot.index]!.waiting = (call, waitingSince)
                 providers[index].waiters.append(slot)
-                if let until { queue.push(.gate(slot, call, waitingSince: waitingSince), at: until.millisecondsSinceEpoch) }
+                if let until { queue.push(.gate(slot, call.id), at: until.millisecondsSinceEpoch) }
                 return
             }
             running[slot.index]!.waiting = nil
@@ -298,7 +304,7 @@ public struct Simulator {
         providers[index].gate.release()
         while let slot = providers[index].waiters.popFirst() {
             guard isRunning(slot), let waiting = running[slot.index]?.waiting, waiting.call.provider == provider else { continue }
-            queue.push(.gate(slot, waiting.call, waitingSince: waiting.since), at: now.millisecondsSinceEpoch)
+            queue.push(.gate(slot, waiting.call.id), at: now.millisecondsSinceEpoch)
             break
         }
     }

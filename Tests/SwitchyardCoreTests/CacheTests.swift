@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import OrderedCollections
 import Testing
@@ -32,6 +33,44 @@ import Testing
         #expect(key(defaultVoice) == base)
         defaultVoice.voice = ["pitch": 0, "speed": 1]
         #expect(key(defaultVoice) == base)
+    }
+
+    /// The key is written straight to bytes; it must hash exactly the text the JSON writer
+    /// gives the same canonical object, escapes and all, so keys stay what they were.
+    @Test func theKeyHashesTheCanonicalJSONText() {
+        func reference(_ request: Request, tier: String, image: ResolvedImage?) -> String {
+            var fields: JSONObject = ["policy": "talkingphoto", "kind": .string(request.kind.rawValue), "tier": .string(tier)]
+            fields["prompt"] = request.prompt.map(JSONValue.string) ?? .null
+            fields["duration_s"] = request.durationSeconds.map(JSONValue.int) ?? .null
+            fields["aspect_ratio"] = request.aspectRatio.map { .string($0.description) } ?? .null
+            var voice = JSONObject(
+                uniqueKeysWithValues: request.voice.sorted { $0.key < $1.key }.map {
+                    ($0.key, $0.value.doubleValue.map(JSONValue.double) ?? $0.value)
+                })
+            if voice["speed"] == nil { voice["speed"] = .double(1) }
+            if voice["pitch"] == nil { voice["pitch"] = .double(0) }
+            voice.sort()
+            fields["voice"] = .object(voice)
+            fields["features"] = .array(request.requiredFeatures.map(JSONValue.string))
+            fields["image"] = image.map { .string(SHA256.hash(data: Array($0.base64.utf8)).map { String(format: "%02x", $0) }.joined()) } ?? .null
+            let text = JSONValue.object(fields).jsonString()
+            return SHA256.hash(data: Array(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        }
+        var odd = request(prompt: "Say \"hi\"\n\tto C:\\ and ünïcødé 🎬\u{01}")
+        odd.voice = ["style": "warm \"bright\"", "speed": 1.25, "accent": ["region": "north"]]
+        var bare = request()
+        bare.prompt = nil
+        bare.durationSeconds = nil
+        bare.aspectRatio = nil
+        bare.voice = [:]
+        bare.features = [:]
+        for (request, image) in [
+            (self.request(), image), (odd, image), (bare, nil), (odd, ResolvedImage(base64: "x\"y", mime: "image/png", bytes: 3)),
+        ] {
+            #expect(
+                CacheKey(request: request, tier: "premium", policy: "talkingphoto", image: image).digest
+                    == reference(request, tier: "premium", image: image))
+        }
     }
 
     func result(_ provider: String = "veo3") -> ExecutionResult {

@@ -9,22 +9,70 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
     public let digest: String
 
     public init(request: Request, tier: String, policy: String, image: ResolvedImage?) {
-        // A canonical JSON form: fixed member order, only fields that change the output.
-        var fields: JSONObject = ["policy": .string(policy), "kind": .string(request.kind.rawValue), "tier": .string(tier)]
-        fields["prompt"] = request.prompt.map(JSONValue.string) ?? .null
-        fields["duration_s"] = request.durationSeconds.map(JSONValue.int) ?? .null
-        fields["aspect_ratio"] = request.aspectRatio.map { .string($0.description) } ?? .null
-        // Voice as templates render it: neutral speed and pitch when absent, numbers as doubles.
+        // A canonical JSON form: fixed member order, only fields that change the output. It is
+        // written straight to bytes, as `JSONValue.jsonString()` would write the same object:
+        // every request that is not served from the cache computes one.
+        var text = CanonicalText()
+        text.member("policy", first: true)
+        text.string(policy)
+        text.member("kind")
+        text.string(request.kind.rawValue)
+        text.member("tier")
+        text.string(tier)
+        text.member("prompt")
+        if let prompt = request.prompt { text.string(prompt) } else { text.raw("null") }
+        text.member("duration_s")
+        if let seconds = request.durationSeconds { text.raw(String(seconds)) } else { text.raw("null") }
+        text.member("aspect_ratio")
+        if let ratio = request.aspectRatio { text.string(ratio.description) } else { text.raw("null") }
+        text.member("voice")
+        text.value(.object(Self.voice(of: request)))
+        text.member("features")
+        text.value(.array(request.requiredFeatures.map(JSONValue.string)))
+        text.member("image")
+        if let image { text.string(Self.hex(SHA256.hash(data: Array(image.base64.utf8)))) } else { text.raw("null") }
+        text.raw("}")
+        digest = Self.hex(SHA256.hash(data: text.bytes))
+    }
+
+    /// Voice as templates render it: neutral speed and pitch when absent, numbers as doubles,
+    /// keys sorted.
+    private static func voice(of request: Request) -> JSONObject {
         var voice = JSONObject(
             uniqueKeysWithValues: request.voice.sorted { $0.key < $1.key }.map { key, value in (key, value.doubleValue.map(JSONValue.double) ?? value)
             })
         if voice["speed"] == nil { voice["speed"] = .double(1) }
         if voice["pitch"] == nil { voice["pitch"] = .double(0) }
         voice.sort()
-        fields["voice"] = .object(voice)
-        fields["features"] = .array(request.requiredFeatures.map(JSONValue.string))
-        fields["image"] = image.map { .string(Self.hex(SHA256.hash(data: Array($0.base64.utf8)))) } ?? .null
-        digest = Self.hex(SHA256.hash(data: Array(JSONValue.object(fields).jsonString().utf8)))
+        return voice
+    }
+
+    /// Compact JSON text of one object, member by member.
+    private struct CanonicalText {
+        var bytes: [UInt8] = []
+
+        init() { bytes.reserveCapacity(256) }
+
+        mutating func member(_ key: StaticString, first: Bool = false) {
+            raw(first ? "{\"" : ",\"")
+            key.withUTF8Buffer { bytes.append(contentsOf: $0) }
+            raw("\":")
+        }
+
+        mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+        /// A string needing no escapes is copied as it is; others go through the JSON writer.
+        mutating func string(_ text: String) {
+            if text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                value(.string(text))
+            } else {
+                bytes.append(UInt8(ascii: "\""))
+                bytes.append(contentsOf: text.utf8)
+                bytes.append(UInt8(ascii: "\""))
+            }
+        }
+
+        mutating func value(_ value: JSONValue) { raw(value.jsonString()) }
     }
 
     public var description: String { digest }

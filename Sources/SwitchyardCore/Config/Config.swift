@@ -20,6 +20,9 @@ public struct Config: Sendable {
         providerIndex[id].map { providers[$0] }
     }
 
+    /// Where `id` sits in ``providers``.
+    func providerIndex(_ id: String) -> Int? { providerIndex[id] }
+
     public func policy(_ id: String) -> Policy? {
         policies.first { $0.id == id }
     }

@@ -1,7 +1,8 @@
 /// Renders a descriptor's call templates into concrete HTTP requests.
 struct CallRenderer {
-    let provider: ProviderDescriptor
     let variables: TemplateVariables
+
+    private var provider: ProviderDescriptor { variables.provider }
 
     func render(_ spec: HTTPRequestSpec, purpose: OutboundCall.Purpose, id: CallID) throws(TemplateError) -> OutboundCall {
         let lookup = { (name: String) in variables.value(name) }

@@ -68,10 +68,8 @@ public struct Execution: Sendable {
     ///   - traceID: set on every logged event; the driver makes it (the core draws no random numbers).
     ///   - options: what the driver needs beyond decisions: rendered calls, a decision log.
     public init?(plan: Plan, request: Request, config: Config, image: ResolvedImage? = nil, traceID: String? = nil, options: Options = Options()) {
-        guard let policy = config.policy(plan.policy) else { return nil }
-        let providers = plan.entries.compactMap { config.provider($0.provider) }
-        guard providers.count == plan.entries.count else { return nil }
-        context = ExecutionContext(plan: plan, request: request, policy: policy, providers: providers, image: image, traceID: traceID)
+        guard let context = ExecutionContext(plan: plan, request: request, config: config, image: image, traceID: traceID) else { return nil }
+        self.context = context
         self.options = options
     }
 
@@ -146,7 +144,7 @@ public struct Execution: Sendable {
     private var request: Request { context.request }
     private var policy: Policy { context.policy }
     private var currentEntry: PlanEntry { context.plan.entries[entryIndex] }
-    private var currentProvider: ProviderDescriptor { context.providers[entryIndex] }
+    private var currentProvider: ProviderDescriptor { context.provider(at: entryIndex) }
 
     private func variables(job: TemplateVariables.Job? = nil) -> TemplateVariables {
         TemplateVariables(context: context, entryIndex: entryIndex, job: job)
@@ -570,7 +568,7 @@ public struct Execution: Sendable {
     private mutating func render(
         _ spec: HTTPRequestSpec, purpose: OutboundCall.Purpose, variables: TemplateVariables
     ) throws(TemplateError) -> OutboundCall {
-        let renderer = CallRenderer(provider: currentProvider, variables: variables)
+        let renderer = CallRenderer(variables: variables)
         return options.rendersCalls
             ? try renderer.render(spec, purpose: purpose, id: makeCall()) : try renderer.checked(spec, purpose: purpose, id: makeCall())
     }

@@ -4,23 +4,40 @@
 final class ExecutionContext: Sendable {
     let plan: Plan
     let request: Request
-    let policy: Policy
-    /// The descriptor of each plan entry, in plan order.
-    let providers: [ProviderDescriptor]
     let image: ResolvedImage?
     let traceID: String?
+    /// The config the plan came from, which holds the policy and descriptors; read in place,
+    /// never copied out.
+    private let config: Config
+    private let policyIndex: Int
+    /// Where each plan entry's descriptor sits in the config, in plan order.
+    private let providerIndices: [Int]
 
-    init(plan: Plan, request: Request, policy: Policy, providers: [ProviderDescriptor], image: ResolvedImage?, traceID: String?) {
+    /// nil when the config lacks the plan's policy or one of its providers.
+    init?(plan: Plan, request: Request, config: Config, image: ResolvedImage?, traceID: String?) {
+        guard let policyIndex = config.policies.firstIndex(where: { $0.id == plan.policy }) else { return nil }
+        var providerIndices: [Int] = []
+        providerIndices.reserveCapacity(plan.entries.count)
+        for entry in plan.entries {
+            guard let index = config.providerIndex(entry.provider) else { return nil }
+            providerIndices.append(index)
+        }
         self.plan = plan
         self.request = request
-        self.policy = policy
-        self.providers = providers
+        self.config = config
+        self.policyIndex = policyIndex
+        self.providerIndices = providerIndices
         self.image = image
         self.traceID = traceID
     }
 
+    var policy: Policy { config.policies[policyIndex] }
+
+    /// The descriptor of the plan's `entry`th provider.
+    func provider(at entry: Int) -> ProviderDescriptor { config.providers[providerIndices[entry]] }
+
     /// The key a provider's idempotency header carries: stable across retries of one request.
     func idempotencyKey(at entry: Int) -> String {
-        "\(request.id ?? traceID ?? "request")-\(providers[entry].id)"
+        "\(request.id ?? traceID ?? "request")-\(provider(at: entry).id)"
     }
 }

@@ -12,6 +12,8 @@ struct TemplateVariables {
     private var request: Request { context.request }
     private var entry: PlanEntry { context.plan.entries[entryIndex] }
     private var image: ResolvedImage? { context.image }
+    /// The descriptor of the provider the call goes to.
+    var provider: ProviderDescriptor { context.provider(at: entryIndex) }
     var idempotencyKey: String { context.idempotencyKey(at: entryIndex) }
 
     /// What the provider returned when it accepted the job.
@@ -53,7 +55,7 @@ struct TemplateVariables {
         // A feature the request does not mention is off.
         if name.hasPrefix("features.") { return .bool(request.features[String(name.dropFirst("features.".count))] ?? false) }
         if name.hasPrefix("metadata.") { return request.metadata[String(name.dropFirst("metadata.".count))] }
-        if let mapping = context.providers[entryIndex].mappings.first(where: { $0.name == name }), let source = value(mapping.source) {
+        if let mapping = provider.mappings.first(where: { $0.name == name }), let source = value(mapping.source) {
             return mapping.table[source.stringValue ?? source.jsonString()]
         }
         return nil
