@@ -13,7 +13,7 @@ final class ResponseSynthesizer: Sendable {
     private let segments: [String: [SimplePath.Segment]]
     /// The poll answer for each state, when it carries nothing but the state: most polls find
     /// a job still queued or running.
-    private let plainPolls: [JobState: HTTPResponse]
+    private let plainPolls: [HTTPResponse]
 
     init(provider: ProviderDescriptor) {
         self.provider = provider
@@ -24,10 +24,10 @@ final class ResponseSynthesizer: Sendable {
         paths += provider.result.outputs.map(\.path)
         let segments = Dictionary(paths.compactMap { path in SimplePath.segments(of: path).map { (path.source, $0) } }) { first, _ in first }
         self.segments = segments
-        plainPolls = Dictionary(
-            uniqueKeysWithValues: JobState.allCases.map { state in
-                (state, HTTPResponse(status: 200, body: .json(Self.stateBody(state, failure: nil, provider: provider, segments: segments))))
-            })
+        // In `JobState.allCases` order.
+        plainPolls = JobState.allCases.map { state in
+            HTTPResponse(status: 200, body: .json(Self.stateBody(state, failure: nil, provider: provider, segments: segments)))
+        }
     }
 
     private func setting(_ value: JSONValue, at path: JSONPath, in body: JSONValue) -> JSONValue {
@@ -55,7 +55,7 @@ final class ResponseSynthesizer: Sendable {
     func poll(_ state: JobState, jobID: String, failure: ScenarioFault.JobFailure?, seconds: Int?) -> HTTPResponse {
         let failed = state == .failed && failure != nil
         let withResult = state == .succeeded && provider.result.fetch == nil
-        if !failed, !withResult, let plain = plainPolls[state] { return plain }
+        if !failed, !withResult, let index = JobState.allCases.firstIndex(of: state) { return plainPolls[index] }
         var body = Self.stateBody(state, failure: failure, provider: provider, segments: segments)
         if state == .failed, let failure { body = withError(body, code: failure.code, message: failure.message ?? "job failed") }
         if withResult { body = withOutputs(body, jobID: jobID, seconds: seconds) }

@@ -31,6 +31,8 @@ public struct Simulator {
     /// Executions in flight, in reusable slots: mutated in place, never moved in and out of a table.
     private var running: [Running?] = []
     private var freeSlots: [Int] = []
+    /// The commands of one step, reused: a step allocates no array of its own.
+    private var commands: [ExecutionCommand] = []
     private var nextExecution = 0
     private var now = Simulator.epoch
     private var draws: SplitMix64
@@ -130,11 +132,16 @@ public struct Simulator {
     ) -> SimulationSummary {
         var arrivals = traffic.makeIterator()
         // Only the next arrival is read ahead, so the traffic is read as the clock reaches it.
-        var upcoming = arrivals.next().map { (time: Self.time($0.at), sequence: queue.reserveSequence(), arrival: $0) }
+        var upcoming = arrivals.next()
+        var upcomingAt = (time: upcoming.map { Self.time($0.at) } ?? 0, sequence: queue.reserveSequence())
         while true {
-            if let (time, sequence, arrival) = upcoming, !queue.hasEvent(before: time, sequence: sequence) {
+            if upcoming != nil, !queue.hasEvent(before: upcomingAt.time, sequence: upcomingAt.sequence) {
+                // Moved out, not copied: a request is many buffers.
+                let arrival = upcoming.take()!
+                let time = upcomingAt.time
                 now = Timestamp(millisecondsSinceEpoch: time)
-                upcoming = arrivals.next().map { (max(time, Self.time($0.at)), queue.reserveSequence(), $0) }
+                upcoming = arrivals.next()
+                if let next = upcoming { upcomingAt = (max(time, Self.time(next.at)), queue.reserveSequence()) }
                 admit(arrival.request, decisions: decisions)
                 if let progress, statistics.requests % Self.progressInterval == 0 {
                     progress(Progress(requests: statistics.requests, elapsed: elapsed))
@@ -147,9 +154,11 @@ public struct Simulator {
             case .execution(let slot, let event):
                 guard isRunning(slot) else { continue }
                 let draw = draws.nextUnit()
+                var commands = takeCommands()
                 // Mutated in place: a copy would make every buffer inside the execution copy on write.
-                guard let commands = running[slot.index]?.execution.handle(event, at: now, draw: draw) else { continue }
+                running[slot.index]!.execution.handle(event, at: now, draw: draw, into: &commands)
                 apply(commands, for: slot, decisions: decisions)
+                self.commands = commands
             case .gate(let slot, let call):
                 // The same wait can end by timer or by a freed slot; only the first counts.
                 guard isRunning(slot), let waiting = running[slot.index]?.waiting, waiting.call.id == call else { continue }
@@ -176,10 +185,12 @@ public struct Simulator {
             spentDay = day
         }
         var state = WorldState(providers: disabled, spentToday: spent)
-        for provider in providers where disabled[provider.gate.provider] == nil {
-            let id = provider.gate.provider
-            var status = provider.gate.status(at: now)
+        // By index: a provider is read in place, not copied with its waiting line.
+        for index in providers.indices {
+            var status = providers[index].gate.status(at: now)
             guard !status.available else { continue }
+            let id = providers[index].gate.provider
+            guard disabled[id] == nil else { continue }
             if let outage = initialOutages[id], now < outage.until { status.reason = outage.reason }
             state.providers[id] = status
         }
@@ -208,7 +219,9 @@ public struct Simulator {
         let options = Execution.Options(rendersCalls: false, logsDecisions: decisions != nil)
         guard var execution = Execution(plan: plan, request: request, config: config, image: image, traceID: "sim-\(serial)", options: options)
         else { return }
-        let commands = execution.start(at: now)
+        var commands = takeCommands()
+        execution.start(at: now, into: &commands)
+        defer { self.commands = commands }
         let slot = Slot(index: freeSlots.popLast() ?? running.count, serial: serial)
         let entry = Running(serial: serial, execution: execution, arrival: now, cache: (plan.policy, plan.tier, key))
         if slot.index == running.count { running.append(entry) } else { running[slot.index] = entry }
@@ -216,6 +229,14 @@ public struct Simulator {
     }
 
     private func isRunning(_ slot: Slot) -> Bool { running[slot.index]?.serial == slot.serial }
+
+    /// The reusable command buffer, emptied; give it back when the step is applied.
+    private mutating func takeCommands() -> [ExecutionCommand] {
+        var buffer: [ExecutionCommand] = []
+        swap(&buffer, &commands)
+        buffer.removeAll(keepingCapacity: true)
+        return buffer
+    }
 
     /// The simulator reads no files: an image is identified by its reference, which is all a
     /// cache key or a template needs from it here.

@@ -26,9 +26,14 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
         text.member("aspect_ratio")
         if let ratio = request.aspectRatio { text.string(ratio.description) } else { text.raw("null") }
         text.member("voice")
-        text.value(.object(Self.voice(of: request)))
+        if request.voice.isEmpty { text.raw(#"{"pitch":0.0,"speed":1.0}"#) } else { text.value(.object(Self.voice(of: request))) }
         text.member("features")
-        text.value(.array(request.requiredFeatures.map(JSONValue.string)))
+        text.raw("[")
+        for (position, feature) in request.requiredFeatures.enumerated() {
+            if position > 0 { text.raw(",") }
+            text.string(feature)
+        }
+        text.raw("]")
         text.member("image")
         if let image { text.string(Self.hex(SHA256.hash(data: Array(image.base64.utf8)))) } else { text.raw("null") }
         text.raw("}")
@@ -63,13 +68,15 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
 
         /// A string needing no escapes is copied as it is; others go through the JSON writer.
         mutating func string(_ text: String) {
-            if text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-                value(.string(text))
-            } else {
+            var text = text
+            let plain = text.withUTF8 { utf8 in
+                guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
                 bytes.append(UInt8(ascii: "\""))
-                bytes.append(contentsOf: text.utf8)
+                bytes.append(contentsOf: utf8)
                 bytes.append(UInt8(ascii: "\""))
+                return true
             }
+            if !plain { value(.string(text)) }
         }
 
         mutating func value(_ value: JSONValue) { raw(value.jsonString()) }

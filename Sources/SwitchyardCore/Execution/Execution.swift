@@ -40,6 +40,8 @@ public struct Execution: Sendable {
         var state: JobState?
         var pending: Pending
         var deadlineTimer: TimerID
+        /// The last poll call sent, sent again with a new id.
+        var pollCall: OutboundCall?
 
         enum Pending: Sendable, Equatable {
             case pollTimer(TimerID)
@@ -103,6 +105,13 @@ public struct Execution: Sendable {
     /// Starts the first attempt.
     public mutating func start(at now: Timestamp) -> [ExecutionCommand] {
         var commands: [ExecutionCommand] = []
+        start(at: now, into: &commands)
+        return commands
+    }
+
+    /// Starts the first attempt, appending its commands to `commands`: a driver that reuses one
+    /// buffer allocates nothing per step.
+    public mutating func start(at now: Timestamp, into commands: inout [ExecutionCommand]) {
         if let limit = policy.limits.deadline {
             let timer = makeTimer()
             deadline = now + limit
@@ -111,16 +120,21 @@ public struct Execution: Sendable {
         }
         guard !plan.entries.isEmpty else {
             finish(failing: Failure.noProvider, reason: "the plan is empty", at: now, into: &commands)
-            return commands
+            return
         }
         beginAttempt(at: now, into: &commands)
-        return commands
     }
 
     /// Feeds one event; `draw` is a uniform random number in [0, 1) for jitter.
     public mutating func handle(_ event: ExecutionEvent, at now: Timestamp, draw: Double) -> [ExecutionCommand] {
         var commands: [ExecutionCommand] = []
-        guard !isFinished else { return commands }
+        handle(event, at: now, draw: draw, into: &commands)
+        return commands
+    }
+
+    /// Feeds one event, appending the commands it gives to `commands`.
+    public mutating func handle(_ event: ExecutionEvent, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
+        guard !isFinished else { return }
         switch event {
         case .timer(let id):
             handleTimer(id, at: now, draw: draw, into: &commands)
@@ -129,13 +143,12 @@ public struct Execution: Sendable {
         case .transportFailure(let id, let failure):
             handleTransportFailure(id, failure, at: now, draw: draw, into: &commands)
         case .rejected(let id, let reason):
-            guard case .submitting(let pending) = phase, pending == id else { return commands }
+            guard case .submitting(let pending) = phase, pending == id else { return }
             // Nothing was sent, so it was no attempt.
             attempts -= 1
             skip(reason: reason, at: now, into: &commands)
             fallBack(at: now, reason: reason, into: &commands)
         }
-        return commands
     }
 
     // MARK: - Attempts
@@ -202,7 +215,15 @@ public struct Execution: Sendable {
         case .job(var job):
             guard case .pollTimer(let timer) = job.pending, timer == id, let poll = currentProvider.poll else { return }
             do {
-                let call = try render(poll.request, purpose: .poll, variables: variables(job: job.info))
+                // Every poll of a job reads the same values, so it is rendered once.
+                var call: OutboundCall
+                if let previous = job.pollCall {
+                    call = previous
+                    call.id = makeCall()
+                } else {
+                    call = try render(poll.request, purpose: .poll, variables: variables(job: job.info))
+                }
+                job.pollCall = call
                 job.pending = .poll(call.id)
                 job.polls += 1
                 phase = .job(job)

@@ -30,9 +30,10 @@ public struct ScenarioProvider: Sendable, Hashable {
     ///   - draw: a uniform draw in [0, 1).
     public func fault(for call: ProviderCallKind, at elapsed: Duration, draw: Double) -> ScenarioFault? {
         var cumulative = 0.0
-        for fault in faults where fault.applies(to: call, at: elapsed) {
-            cumulative += fault.probability
-            if draw < cumulative { return fault }
+        // By index: only the fault that fires is copied out.
+        for index in faults.indices where faults[index].applies(to: call, at: elapsed) {
+            cumulative += faults[index].probability
+            if draw < cumulative { return faults[index] }
         }
         return nil
     }
