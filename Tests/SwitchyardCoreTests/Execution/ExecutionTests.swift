@@ -21,10 +21,13 @@ import Testing
             aspectRatio: AspectRatio(width: 16, height: 9), features: ["lip_sync": true])
     }
 
-    func run(state: WorldState = .empty, duration: Int = 30, respond: (OutboundCall, Int) -> ScriptedRun.Reply) throws -> ScriptedRun {
+    func run(
+        state: WorldState = .empty, duration: Int = 30, options: Execution.Options = Execution.Options(),
+        respond: (OutboundCall, Int) -> ScriptedRun.Reply
+    ) throws -> ScriptedRun {
         let request = request(duration: duration)
         let plan = try planner.plan(request, state: state).get()
-        var run = try ScriptedRun(plan: plan, request: request, config: config)
+        var run = try ScriptedRun(plan: plan, request: request, config: config, options: options)
         run.run(respond: respond)
         return run
     }
@@ -60,6 +63,55 @@ import Testing
         // The first poll waits the descriptor's initial interval (5 s ± 20 %).
         let firstPollDelay = run.sent[1].at.millisecondsSinceEpoch - ScriptedRun.start.millisecondsSinceEpoch
         #expect((4_000...6_000).contains(firstPollDelay))
+    }
+
+    @Test func everyPollOfAJobIsTheSameCallWithItsOwnID() throws {
+        let run = try run(respond: ProviderReplies.success)
+        let polls = run.sent.map(\.call).filter { $0.purpose == .poll }
+        #expect(polls.count >= 2)
+        #expect(Set(polls.map(\.url)) == ["https://api.veo3.ai/v1/videos/v-1"])
+        #expect(Set(polls.map(\.id)).count == polls.count)
+    }
+
+    /// What the simulator asks for: no URLs, headers or bodies, and no decision events, with
+    /// the same decisions, results and counters.
+    @Test func withoutRenderingOrLoggingTheRunDecidesTheSame() throws {
+        let replies: [(OutboundCall, Int) -> ScriptedRun.Reply] = [
+            ProviderReplies.success, failing("veo3", with: ProviderReplies.status(500)),
+            failing("veo3", with: .rejected("circuit open for 10s more")),
+        ]
+        for respond in replies {
+            let full = try run(respond: respond)
+            let lean = try run(options: Execution.Options(rendersCalls: false, logsDecisions: false), respond: respond)
+            #expect(lean.result == full.result)
+            #expect(lean.events.isEmpty)
+            #expect(
+                lean.sent.map { "\($0.at) \($0.call.provider) \($0.call.purpose) \($0.call.id)" }
+                    == full.sent.map { "\($0.at) \($0.call.provider) \($0.call.purpose) \($0.call.id)" })
+            #expect(lean.sent.allSatisfy { $0.call.url.isEmpty && $0.call.headers.isEmpty && $0.call.body == nil })
+            #expect(lean.signals.map { "\($0.0) \($0.1)" } == full.signals.map { "\($0.0) \($0.1)" })
+        }
+    }
+
+    /// A call whose template reads a value the request lacks is skipped, rendered or not.
+    @Test func aCallThatCannotRenderIsSkippedEvenUnrendered() throws {
+        var providers = config.providers
+        let runway = try #require(providers.firstIndex { $0.id == "runway" })
+        providers[runway].mappings[0].table.removeValue(forKey: "16:9")
+        let config = Config(providers: providers, policies: self.config.policies)
+        let request = request()
+        let plan = try Planner(config: config).plan(request, state: .empty).get()
+        #expect(plan.entries.map(\.provider).contains("runway"))
+        var skipped: [String] = []
+        for options in [Execution.Options(), Execution.Options(rendersCalls: false)] {
+            var run = try ScriptedRun(plan: plan, request: request, config: config, options: options)
+            run.run(respond: failing("veo3", with: ProviderReplies.status(500)))
+            #expect(!run.sent.contains { $0.call.provider == "runway" })
+            let skip = try #require(run.events.first { $0.event == "attempt_skipped" })
+            skipped.append(skip.fields["reason"]?.stringValue ?? "")
+        }
+        #expect(skipped.count == 2 && skipped[0] == skipped[1])
+        #expect(skipped[0].contains("'ratio'"))
     }
 
     @Test func serverErrorFallsBackToTheNextProvider() throws {

@@ -26,8 +26,10 @@ struct ScriptedRun {
 
     static let start = Timestamp(millisecondsSinceEpoch: 1_795_600_000_000)
 
-    init(plan: Plan, request: Request, config: Config, image: ResolvedImage? = ScriptedRun.photo) throws {
-        guard let execution = Execution(plan: plan, request: request, config: config, image: image) else {
+    init(
+        plan: Plan, request: Request, config: Config, image: ResolvedImage? = ScriptedRun.photo, options: Execution.Options = Execution.Options()
+    ) throws {
+        guard let execution = Execution(plan: plan, request: request, config: config, image: image, options: options) else {
             throw TestFailure("the config lacks the plan's policy or providers")
         }
         self.execution = execution
