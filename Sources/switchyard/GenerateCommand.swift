@@ -79,7 +79,7 @@ struct GenerateCommand: AsyncParsableCommand {
 
         let gates = ProviderGates(config: config, now: LiveExecutor.now)
         var world = try state.map { try readWorldState($0, config: config) } ?? WorldState()
-        for (id, status) in await gates.worldState().providers { world.providers[id] = status }
+        for (id, status) in gates.worldState().providers { world.providers[id] = status }
         let plan: Plan
         switch Planner(config: config).plan(parsed, state: world, draw: Double.random(in: 0..<1)) {
         case .success(let value): plan = value

@@ -187,7 +187,7 @@ import Testing
         let scenario = Harness.quickJobs.replacingOccurrences(of: "veo3: {latency: 50ms}", with: "veo3: {faults: [{status: 503}]}")
         try await Harness.withRuntime(scenario, adjust: { $0.circuitBreaker.consecutiveFailures = 2 }) { runtime in
             for index in 0..<2 { _ = try await runtime.run(Harness.request(id: "r\(index)", duration: 20 + index)) }
-            let state = await runtime.gates.worldState()
+            let state = runtime.gates.worldState()
             #expect(state.providers["veo3"]?.available == false)
             let run = try await runtime.run(Harness.request(id: "r3", duration: 40))
             #expect(run.result.provider == "runway")

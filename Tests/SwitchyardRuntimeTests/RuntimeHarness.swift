@@ -90,7 +90,7 @@ enum RuntimeHarness {
                 image = try await ImageResolver(transport: transport).resolve(input)
                 request.image?.bytes = image?.bytes
             }
-            var state = await gates.worldState()
+            var state = gates.worldState()
             for id in down { state.providers[id] = .init(available: false) }
             let plan = try Planner(config: config).plan(request, state: state).get()
             let events = Mutex<[DecisionEvent]>([.plan(plan, at: LiveExecutor.now())])

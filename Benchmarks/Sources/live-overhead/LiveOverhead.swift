@@ -11,22 +11,24 @@ import Synchronization
 // scenarios interleaved so machine noise hits all of them alike. CPU is this process's user +
 // system time (every thread, the HTTP client's event loops included) divided by N.
 //
-//   live-overhead MOCK_URL [N] [C] [R]   prints one JSON object per scenario run, one per line
+//   live-overhead MOCK_URL [N] [C] [R] [SCENARIO]   prints one JSON object per scenario run, one
+//   per line; SCENARIO runs that one alone (for profiling it)
 
 @main
 struct LiveOverhead {
     static func main() async throws {
         let arguments = CommandLine.arguments
         guard arguments.count >= 2 else {
-            FileHandle.standardError.write(Data("usage: live-overhead MOCK_URL [N] [C] [R]\n".utf8))
+            FileHandle.standardError.write(Data("usage: live-overhead MOCK_URL [N] [C] [R] [SCENARIO]\n".utf8))
             exit(2)
         }
         let total = arguments.count > 2 ? Int(arguments[2]) ?? 5000 : 5000
         let concurrency = arguments.count > 3 ? Int(arguments[3]) ?? 32 : 32
         let repeats = arguments.count > 4 ? Int(arguments[4]) ?? 3 : 3
+        let only = arguments.count > 5 ? arguments[5] : nil
         let bench = try Bench(mock: arguments[1], concurrency: concurrency)
         for round in 0..<repeats {
-            for scenario in bench.scenarios() {
+            for scenario in bench.scenarios() where only == nil || scenario.name == only {
                 try await bench.control(primaryFails: scenario.primaryFails)
                 _ = try await bench.load(200, concurrency: concurrency, scenario.call)
                 let cpuStart = processCPUSeconds()

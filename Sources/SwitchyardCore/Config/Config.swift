@@ -20,8 +20,14 @@ public struct Config: Sendable {
         providerIndex[id].map { providers[$0] }
     }
 
-    /// Where `id` sits in ``providers``.
-    func providerIndex(_ id: String) -> Int? { providerIndex[id] }
+    /// Where `id` sits in ``providers``: for reading one part of a descriptor in place, where
+    /// ``provider(_:)`` would copy all of it.
+    public func providerIndex(_ id: String) -> Int? { providerIndex[id] }
+
+    /// The provider's auth settings, read in place.
+    public func auth(of provider: String) -> ProviderAuth? {
+        providerIndex[provider].flatMap { providers[$0].auth }
+    }
 
     public func policy(_ id: String) -> Policy? {
         policies.first { $0.id == id }

@@ -30,14 +30,15 @@ public struct LiveExecutor: Sendable {
     public func run(
         plan: Plan, request: Request, image: ResolvedImage?, traceID: String? = nil, log: @escaping @Sendable (DecisionEvent) -> Void
     ) async -> ExecutionResult {
-        let key = CacheKey(request: request, tier: plan.tier, policy: plan.policy, image: image)
-        if let cached = await cache.lookup(key, policy: plan.policy, at: Self.now()) {
+        // A key costs a SHA-256 of the request and image: only for a policy that caches.
+        let key = config.policy(plan.policy)?.cache == nil ? nil : CacheKey(request: request, tier: plan.tier, policy: plan.policy, image: image)
+        if let key, let cached = cache.lookup(key, policy: plan.policy, at: Self.now()) {
             let result = cached.servedFromCache(requestID: request.id)
             log(.cacheHit(result, key: key, at: Self.now()))
             return result
         }
         let result = await execute(plan: plan, request: request, image: image, traceID: traceID ?? Self.makeTraceID(), log: log)
-        await cache.store(result, for: key, policy: plan.policy, requestedTier: plan.tier, at: Self.now())
+        if let key { cache.store(result, for: key, policy: plan.policy, requestedTier: plan.tier, at: Self.now()) }
         return result
     }
 
@@ -59,15 +60,17 @@ public struct LiveExecutor: Sendable {
         let holding = HeldSlots()
         let redact = Redactor(
             secrets: plan.entries.compactMap { entry in
-                config.provider(entry.provider)?.auth.flatMap { try? secrets.value(for: $0.secret).get() }
+                config.auth(of: entry.provider).flatMap { try? secrets.value(for: $0.secret).get() }
             })
         var tasks: [Task<Void, Never>] = []
+        var timers: [TransportTimer] = []
         defer {
             for task in tasks { task.cancel() }
+            for timer in timers { timer.cancel() }
             continuation.finish()
         }
-        func releaseAll() async {
-            for provider in holding.takeAll() { await gates.release(provider) }
+        func releaseAll() {
+            for provider in holding.takeAll() { gates.release(provider) }
         }
 
         var commands = execution.start(at: Self.now())
@@ -84,30 +87,26 @@ public struct LiveExecutor: Sendable {
                 case .send(let call):
                     tasks.append(Task { continuation.yield(await send(call, queueing: queueing, holding: holding)) })
                 case .wait(let until, let timer):
-                    tasks.append(
-                        Task {
-                            let delay = until.millisecondsSinceEpoch - Self.now().millisecondsSinceEpoch
-                            if delay > 0 { try? await Task.sleep(for: .milliseconds(delay)) }
-                            if !Task.isCancelled { continuation.yield(.timer(timer)) }
-                        })
+                    let delay = Duration.milliseconds(until.millisecondsSinceEpoch - Self.now().millisecondsSinceEpoch)
+                    timers.append(transport.schedule(after: delay) { continuation.yield(.timer(timer)) })
                 case .log(let event):
                     log(redact(event))
                 case .report(let provider, let signal):
-                    await gates.record(provider, signal)
+                    gates.record(provider, signal)
                 case .attemptFailed, .attemptSkipped:
                     // The decision log has them in full.
                     continue
                 case .attemptEnded(let provider):
                     // Only a slot this execution was granted: a submit still queued holds none.
-                    if holding.remove(provider) { await gates.release(provider) }
+                    if holding.remove(provider) { gates.release(provider) }
                 case .finish(let result):
-                    await releaseAll()
+                    releaseAll()
                     return redact(result)
                 }
             }
             tasks.removeAll { $0.isCancelled }
             guard let event = await iterator.next() else {
-                await releaseAll()
+                releaseAll()
                 return .failure(requestID: request.id, action: Execution.Failure.cancelled, currency: plan.currency)
             }
             commands = execution.handle(event, at: Self.now(), draw: Double.random(in: 0..<1, using: &generator))
@@ -117,30 +116,43 @@ public struct LiveExecutor: Sendable {
     /// The provider's auth and secret, for calls to its own origin only: a URL a reply names
     /// elsewhere never receives the key.
     private func authentication(for call: OutboundCall) -> (ProviderAuth, secret: String)? {
-        guard let provider = config.provider(call.provider), let spec = provider.auth, Self.origin(of: call.url) == Self.origin(of: provider.baseURL),
+        guard let index = config.providerIndex(call.provider), let spec = config.providers[index].auth,
+            Self.origin(of: call.url) == Self.origin(of: config.providers[index].baseURL),
             case .success(let secret) = secrets.value(for: spec.secret)
         else { return nil }
         return (spec, secret)
     }
 
-    /// `scheme://host:port`, lowercased, for comparing where calls go.
+    /// `scheme://host:port`, lowercased, for comparing where calls go. Read byte by byte: it
+    /// runs for every call.
     static func origin(of url: String) -> String? {
-        guard let schemeEnd = url.firstRange(of: "://") else { return nil }
-        let rest = url[schemeEnd.upperBound...]
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        return (url[..<schemeEnd.upperBound] + authority).lowercased()
+        let bytes = url.utf8
+        var index = bytes.startIndex
+        var schemeEnd: String.Index?
+        while index != bytes.endIndex {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ":"), bytes[index...].starts(with: "://".utf8) {
+                schemeEnd = bytes.index(index, offsetBy: 3)
+                break
+            }
+            guard byte != UInt8(ascii: "/"), byte != UInt8(ascii: "?"), byte != UInt8(ascii: "#") else { return nil }
+            bytes.formIndex(after: &index)
+        }
+        guard let schemeEnd else { return nil }
+        let authorityEnd = bytes[schemeEnd...].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }
+        return String(url[..<(authorityEnd ?? bytes.endIndex)]).lowercased()
     }
 
     /// Waits for the provider's gate (submits only), adds its secret, and makes the call.
     private func send(_ call: OutboundCall, queueing: QueuePolicy, holding: HeldSlots) async -> ExecutionEvent {
-        if let spec = config.provider(call.provider)?.auth, case .failure(let missing) = secrets.value(for: spec.secret) {
+        if let spec = config.auth(of: call.provider), case .failure(let missing) = secrets.value(for: spec.secret) {
             return call.purpose == .submit ? .rejected(call.id, reason: "secret missing: \(missing)") : .transportFailure(call.id, .connection)
         }
         if call.purpose == .submit {
             if let reason = await gates.acquire(call.provider, queueing: queueing) { return .rejected(call.id, reason: reason) }
             guard !Task.isCancelled else {
                 // Granted after the run ended: hand the slot straight back.
-                await gates.release(call.provider)
+                gates.release(call.provider)
                 return .rejected(call.id, reason: "cancelled")
             }
             holding.insert(call.provider)
@@ -163,40 +175,6 @@ final class HeldSlots: Sendable {
             defer { slots.removeAll() }
             return slots
         }
-    }
-}
-
-/// Replaces known secret values wherever they appear in what is logged or returned: a provider
-/// that echoes a key in an error message must not put it in a log.
-struct Redactor: Sendable {
-    let secrets: [String]
-
-    func callAsFunction(_ event: DecisionEvent) -> DecisionEvent {
-        guard !secrets.isEmpty else { return event }
-        var event = event
-        event.fields = event.fields.mapValues(redact)
-        return event
-    }
-
-    func callAsFunction(_ result: ExecutionResult) -> ExecutionResult {
-        guard !secrets.isEmpty else { return result }
-        var result = result
-        result.message = result.message.map(redact)
-        result.outputs = result.outputs.mapValues(redact)
-        return result
-    }
-
-    private func redact(_ value: JSONValue) -> JSONValue {
-        switch value {
-        case .string(let text): .string(redact(text))
-        case .array(let items): .array(items.map(redact))
-        case .object(let members): .object(members.mapValues(redact))
-        default: value
-        }
-    }
-
-    private func redact(_ text: String) -> String {
-        secrets.reduce(text) { text, secret in secret.count >= 4 ? text.replacingOccurrences(of: secret, with: "[redacted]") : text }
     }
 }
 

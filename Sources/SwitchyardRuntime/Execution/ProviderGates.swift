@@ -1,15 +1,21 @@
 public import SwitchyardCore
+import Synchronization
 
 /// The live holder of every provider's ``ProviderGate``: shared by all requests of a process,
 /// so limits, concurrency caps and breakers see the whole traffic.
-public actor ProviderGates {
-    private var gates: [String: ProviderGate] = [:]
+///
+/// Behind a lock rather than in an actor: every call passes through it several times, and a
+/// lock held for a few comparisons costs far less than a hop to an actor's executor.
+public final class ProviderGates: Sendable {
+    private let gates: Mutex<[String: ProviderGate]>
     private let now: @Sendable () -> Timestamp
 
     public init(config: Config, now: @escaping @Sendable () -> Timestamp) {
         self.now = now
         let start = now()
+        var gates: [String: ProviderGate] = [:]
         for provider in config.providers { gates[provider.id] = ProviderGate(provider: provider, at: start) }
+        self.gates = Mutex(gates)
     }
 
     /// Waits, within the policy's queueing rule, until a job may start at `provider`.
@@ -17,13 +23,11 @@ public actor ProviderGates {
     public func acquire(_ provider: String, queueing: QueuePolicy) async -> String? {
         let started = now()
         while true {
-            guard var gate = gates[provider] else { return nil }
-            let decision = gate.request(at: now(), waitingSince: started, queueing: queueing)
-            gates[provider] = gate
+            let decision = gates.withLock { gates in gates[provider]?.request(at: now(), waitingSince: started, queueing: queueing) }
             switch decision {
-            case .proceed: return nil
-            case .reject(let reason): return reason
-            case .wait(let until):
+            case nil, .proceed?: return nil
+            case .reject(let reason)?: return reason
+            case .wait(let until)?:
                 // Re-ask at the next token, or every 50 ms for a free slot.
                 let current = now()
                 let wait = until.map { max(1, min(50, $0.millisecondsSinceEpoch - current.millisecondsSinceEpoch)) } ?? 50
@@ -34,18 +38,21 @@ public actor ProviderGates {
     }
 
     public func release(_ provider: String) {
-        gates[provider]?.release()
+        gates.withLock { $0[provider]?.release() }
     }
 
     public func record(_ provider: String, _ signal: ProviderSignal) {
-        gates[provider]?.record(signal, at: now())
+        let current = now()
+        gates.withLock { $0[provider]?.record(signal, at: current) }
     }
 
     /// Provider availability for the planner: open circuits are unavailable.
     public func worldState() -> WorldState {
         let current = now()
         var state = WorldState()
-        for (id, gate) in gates where !gate.status(at: current).available { state.providers[id] = gate.status(at: current) }
+        gates.withLock { gates in
+            for (id, gate) in gates where !gate.status(at: current).available { state.providers[id] = gate.status(at: current) }
+        }
         return state
     }
 }

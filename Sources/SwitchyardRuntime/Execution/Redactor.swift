@@ -1,0 +1,73 @@
+import OrderedCollections
+import SwitchyardCore
+
+/// Replaces known secret values wherever they appear in what is logged or returned: a provider
+/// that echoes a key in an error message must not put it in a log.
+///
+/// Every logged string passes through it, so it searches bytes natively, and skips strings
+/// shorter than the shortest secret.
+struct Redactor: Sendable {
+    /// As UTF-8; secrets shorter than 4 characters are left alone, as they would match
+    /// everywhere.
+    private let secrets: [[UInt8]]
+    private let shortest: Int
+
+    init(secrets: [String]) {
+        self.secrets = secrets.filter { $0.count >= 4 }.map { Array($0.utf8) }
+        shortest = self.secrets.map(\.count).min() ?? .max
+    }
+
+    func callAsFunction(_ event: DecisionEvent) -> DecisionEvent {
+        guard !secrets.isEmpty else { return event }
+        var event = event
+        event.fields = event.fields.mapValues(redact)
+        return event
+    }
+
+    func callAsFunction(_ result: ExecutionResult) -> ExecutionResult {
+        guard !secrets.isEmpty else { return result }
+        var result = result
+        result.message = result.message.map(redact)
+        result.outputs = result.outputs.mapValues(redact)
+        return result
+    }
+
+    private func redact(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .string(let text): .string(redact(text))
+        case .array(let items): .array(items.map(redact))
+        case .object(let members): .object(members.mapValues(redact))
+        default: value
+        }
+    }
+
+    func redact(_ text: String) -> String {
+        guard text.utf8.count >= shortest else { return text }
+        var bytes = Array(text.utf8)
+        var changed = false
+        for secret in secrets where Self.replace(secret, in: &bytes) { changed = true }
+        return changed ? String(decoding: bytes, as: UTF8.self) : text
+    }
+
+    /// Replaces every occurrence of `secret` in `bytes`; true when there was one.
+    private static func replace(_ secret: [UInt8], in bytes: inout [UInt8]) -> Bool {
+        guard bytes.count >= secret.count, let first = secret.first else { return false }
+        var output: [UInt8] = []
+        var copied = 0
+        var index = 0
+        while index + secret.count <= bytes.count {
+            if bytes[index] == first, bytes[index..<(index + secret.count)].elementsEqual(secret) {
+                output.append(contentsOf: bytes[copied..<index])
+                output.append(contentsOf: "[redacted]".utf8)
+                index += secret.count
+                copied = index
+            } else {
+                index += 1
+            }
+        }
+        guard copied > 0 else { return false }
+        output.append(contentsOf: bytes[copied...])
+        bytes = output
+        return true
+    }
+}
