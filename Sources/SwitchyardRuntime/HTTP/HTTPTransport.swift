@@ -10,6 +10,7 @@ import Synchronization
 /// a response size limit so a broken or hostile provider cannot exhaust memory.
 public final class HTTPTransport: Sendable {
     private let client: HTTPClient
+    private let timers = TimerThread(name: "switchyard-timers")
     public let maxResponseBytes: Int
 
     /// - Parameters:
@@ -28,6 +29,7 @@ public final class HTTPTransport: Sendable {
     }
 
     public func shutdown() async throws {
+        timers.stop()
         try await client.shutdown()
     }
 
@@ -49,8 +51,8 @@ public final class HTTPTransport: Sendable {
         }
         if let body = call.body { request.body = .bytes(ByteBuffer(string: body)) }
         // One deadline for the head and the body: AsyncHTTPClient's own timeout ends at the
-        // head, so a provider that stalls mid-body would otherwise hold the call forever. An
-        // event-loop timer cancels the exchange.
+        // head, so a provider that stalls mid-body would otherwise hold the call forever. A
+        // timer cancels the exchange.
         let prepared = request
         let exchange = Task { try await self.exchange(prepared, id: call.id, timeout: call.timeout) }
         let timedOut = Atomic(false)
@@ -76,14 +78,13 @@ public final class HTTPTransport: Sendable {
         }
     }
 
-    /// Runs `work` after `delay` on one of the client's event loops, unless cancelled first.
+    /// Runs `work` after `delay` on the transport's timer thread, unless cancelled first.
     ///
-    /// What the runtime's timers use instead of `Task.sleep`: each sleep registers a dispatch
-    /// timer that stays armed after a cancel, and one per call and per request cost more CPU
-    /// than the calls themselves (measured with `live-overhead`, 90 µs a request).
+    /// What the runtime's timers use instead of `Task.sleep`, which arms a dispatch timer per
+    /// sleep that stays armed after a cancel: one per call and one per request cost more CPU
+    /// than the calls themselves (measured with `live-overhead`: 90 µs a request).
     public func schedule(after delay: Duration, _ work: @escaping @Sendable () -> Void) -> TransportTimer {
-        let scheduled = client.eventLoopGroup.any().scheduleTask(in: .milliseconds(max(0, delay.milliseconds))) { work() }
-        return TransportTimer(scheduled: scheduled)
+        TransportTimer(timer: timers.schedule(after: delay, work))
     }
 
     private func exchange(_ request: HTTPClientRequest, id: CallID, timeout: Duration) async throws -> ExecutionEvent {
@@ -125,10 +126,10 @@ public final class HTTPTransport: Sendable {
 
 /// A timer from ``HTTPTransport/schedule(after:_:)``.
 public struct TransportTimer: Sendable {
-    fileprivate let scheduled: Scheduled<Void>
+    fileprivate let timer: TimerThread.Timer
 
     /// Stops the timer if it has not fired; harmless after.
-    public func cancel() { scheduled.cancel() }
+    public func cancel() { timer.cancel() }
 }
 
 /// A download that did not succeed.

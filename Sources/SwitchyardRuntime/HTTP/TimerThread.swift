@@ -1,0 +1,146 @@
+import Foundation
+import Synchronization
+
+/// Every timer of the live runtime on one thread: a heap of deadlines behind a lock, and a
+/// thread that sleeps until the earliest.
+///
+/// `Task.sleep` arms a dispatch timer for each sleep and leaves it armed after a cancel; an
+/// event-loop timer wakes the loop's thread on every schedule and every cancel. Here a timer due
+/// after the earliest one (the usual case: every request sets its deadline the same distance
+/// ahead) costs a lock and a heap push, and a cancel is one atomic store. Cancelled timers stay
+/// in the heap until they are due, unless they come to outnumber the live ones.
+final class TimerThread: Sendable {
+    /// One scheduled piece of work.
+    final class Timer: Sendable {
+        fileprivate let work: @Sendable () -> Void
+        fileprivate let cancelled = Atomic(false)
+
+        fileprivate init(work: @escaping @Sendable () -> Void) { self.work = work }
+
+        /// Stops the timer if it has not fired; harmless after.
+        func cancel() { cancelled.store(true, ordering: .relaxed) }
+
+        fileprivate var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
+    }
+
+    private let core = Core()
+
+    init(name: String) {
+        let thread = Thread { [core] in core.run() }
+        thread.name = name
+        thread.start()
+    }
+
+    deinit { core.stop() }
+
+    /// Runs `work` on the timer thread after `delay`, unless cancelled first.
+    func schedule(after delay: Duration, _ work: @escaping @Sendable () -> Void) -> Timer {
+        let timer = Timer(work: work)
+        let nanoseconds = max(0, Double(delay.components.seconds) * 1e9 + Double(delay.components.attoseconds) / 1e9)
+        core.add(timer, due: Core.now() &+ UInt64(min(nanoseconds, Double(UInt64.max / 2))))
+        return timer
+    }
+
+    /// Ends the thread; timers not yet due never fire.
+    func stop() { core.stop() }
+}
+
+/// The heap and the thread's loop. Unchecked: every field is guarded by `condition`.
+private final class Core: @unchecked Sendable {
+    private struct Entry {
+        var due: UInt64
+        var sequence: UInt64
+        var timer: TimerThread.Timer
+
+        func isBefore(_ other: Entry) -> Bool { due == other.due ? sequence < other.sequence : due < other.due }
+    }
+
+    private let condition = NSCondition()
+    private var heap: [Entry] = []
+    private var sequence: UInt64 = 0
+    /// What the thread sleeps until; `.max` while it waits for any timer.
+    private var sleepingUntil: UInt64 = .max
+    private var stopped = false
+
+    /// Monotonic nanoseconds.
+    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+    func add(_ timer: TimerThread.Timer, due: UInt64) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !stopped else { return }
+        sequence += 1
+        push(Entry(due: due, sequence: sequence, timer: timer))
+        if heap.count > 1024, heap.count.isMultiple(of: 1024) { dropCancelledIfMost() }
+        // Only a timer due before the thread's wake-up needs to wake it.
+        if due < sleepingUntil { condition.signal() }
+    }
+
+    func stop() {
+        condition.lock()
+        stopped = true
+        heap.removeAll()
+        condition.signal()
+        condition.unlock()
+    }
+
+    func run() {
+        condition.lock()
+        while !stopped {
+            guard let first = heap.first else {
+                sleepingUntil = .max
+                condition.wait()
+                continue
+            }
+            let now = Self.now()
+            guard first.due <= now else {
+                sleepingUntil = first.due
+                condition.wait(until: Date(timeIntervalSinceNow: Double(first.due - now) / 1e9))
+                continue
+            }
+            pop()
+            guard !first.timer.isCancelled else { continue }
+            condition.unlock()
+            first.timer.work()
+            condition.lock()
+        }
+        condition.unlock()
+    }
+
+    /// Rebuilds the heap without cancelled timers when they are most of it, so a burst of
+    /// short requests with long deadlines does not hold their timers for the deadline's length.
+    private func dropCancelledIfMost() {
+        let live = heap.filter { !$0.timer.isCancelled }
+        guard live.count * 2 < heap.count else { return }
+        heap = []
+        for entry in live { push(entry) }
+    }
+
+    private func push(_ entry: Entry) {
+        heap.append(entry)
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard entry.isBefore(heap[parent]) else { break }
+            heap[child] = heap[parent]
+            child = parent
+        }
+        heap[child] = entry
+    }
+
+    private func pop() {
+        let last = heap.removeLast()
+        guard !heap.isEmpty else { return }
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1
+            guard left < heap.count else { break }
+            let right = left + 1
+            let smaller = right < heap.count && heap[right].isBefore(heap[left]) ? right : left
+            guard heap[smaller].isBefore(last) else { break }
+            heap[parent] = heap[smaller]
+            parent = smaller
+        }
+        heap[parent] = last
+    }
+}
