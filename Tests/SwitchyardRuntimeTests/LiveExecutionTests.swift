@@ -226,6 +226,12 @@ enum GenerateOutput {
 }
 
 @Suite struct OriginTests {
+    @Test func traceIDsAreThirtyTwoHexDigitsAndDiffer() {
+        let ids = (0..<100).map { _ in LiveExecutor.makeTraceID() }
+        #expect(ids.allSatisfy { $0.utf8.count == 32 && $0.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) } })
+        #expect(Set(ids).count == ids.count)
+    }
+
     @Test func secretsGoOnlyToTheProvidersOwnOrigin() {
         #expect(LiveExecutor.origin(of: "https://queue.fal.run/requests/1/status") == LiveExecutor.origin(of: "https://queue.fal.run"))
         #expect(LiveExecutor.origin(of: "http://attacker.example/x") != LiveExecutor.origin(of: "https://queue.fal.run"))

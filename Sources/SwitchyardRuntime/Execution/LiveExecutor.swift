@@ -45,7 +45,14 @@ public struct LiveExecutor: Sendable {
     /// 16 random bytes as hex, as W3C trace ids are.
     public static func makeTraceID() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<2).map { _ in String(generator.next() as UInt64, radix: 16).leftPadded(to: 16) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            for half in 0..<2 {
+                let bits: UInt64 = generator.next()
+                for nibble in 0..<16 { buffer[half * 16 + nibble] = digits[Int((bits >> UInt64(60 - 4 * nibble)) & 0xF)] }
+            }
+            return 32
+        }
     }
 
     private func execute(
@@ -175,11 +182,5 @@ final class HeldSlots: Sendable {
             defer { slots.removeAll() }
             return slots
         }
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        String(repeating: "0", count: Swift.max(0, width - count)) + self
     }
 }
