@@ -54,6 +54,11 @@ enum SimplePath {
     private static func set(_ value: JSONValue, at segments: ArraySlice<Segment>, in node: JSONValue) -> JSONValue {
         guard let segment = segments.first else { return value }
         switch segment {
+        case .name(let name) where segments.count == 1:
+            // The usual answer field, `$.status`: set in place, no recursion.
+            guard case .object(var object) = node else { return .object([name: value]) }
+            object[name] = value
+            return .object(object)
         case .name(let name):
             var object = node.objectValue ?? [:]
             object[name] = set(value, at: segments.dropFirst(), in: object[name] ?? .null)

@@ -35,7 +35,7 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
         }
         text.raw("]")
         text.member("image")
-        if let image { text.string(Self.hex(SHA256.hash(data: Array(image.base64.utf8)))) } else { text.raw("null") }
+        if let image { text.string(Self.hex(Self.sha256(image.base64))) } else { text.raw("null") }
         text.raw("}")
         digest = Self.hex(SHA256.hash(data: text.bytes))
     }
@@ -84,14 +84,24 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { digest }
 
+    /// Hashes the text's UTF-8 in place: an image's base64 can be megabytes.
+    private static func sha256(_ text: String) -> SHA256.Digest {
+        var text = text
+        return text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+    }
+
     private static func hex(_ digest: SHA256.Digest) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in digest {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: 2 * SHA256.byteCount) { buffer in
+            digits.withUTF8Buffer { digits in
+                var position = 0
+                for byte in digest {
+                    buffer[position] = digits[Int(byte >> 4)]
+                    buffer[position + 1] = digits[Int(byte & 0x0F)]
+                    position += 2
+                }
+            }
+            return 2 * SHA256.byteCount
         }
-        return String(decoding: text, as: UTF8.self)
     }
 }
