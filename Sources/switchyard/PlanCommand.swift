@@ -80,6 +80,14 @@ struct PlanCommand: ParsableCommand {
         }
         var lineNumber = 0
         var bad = 0
+        // One buffer for every output line: each is written into it, then copied to stdout's.
+        let output = JSONByteWriter(capacity: 4096)
+        func writeLine(_ body: (JSONByteWriter) -> Void) {
+            output.removeAll()
+            body(output)
+            output.raw("\n")
+            Terminal.standardOutput.write(bytes: output.bytes)
+        }
         while let line = reader.next() {
             lineNumber += 1
             if line.allSatisfy(\.isWhitespace) { continue }
@@ -87,13 +95,13 @@ struct PlanCommand: ParsableCommand {
                 text: line, planner: planner, world: world, log: log, draw: random.nextUnit(),
                 defaultID: "line-\(lineNumber)")
             {
+            case .success(let plan) where format == .text:
+                Terminal.standardOutput.writeLine(PlanExplanation.text(plan))
             case .success(let plan):
-                Terminal.standardOutput.writeLine(format == .json ? plan.json.jsonString() : PlanExplanation.text(plan))
+                writeLine { plan.writeJSON(to: $0) }
             case .failure(let errors):
                 bad += 1
-                var object = errors.json.objectValue ?? [:]
-                object["line"] = .int(lineNumber)
-                Terminal.standardOutput.writeLine(JSONValue.object(object).jsonString())
+                writeLine { errors.writeJSON(line: lineNumber, to: $0) }
                 Terminal.standardError.writeLine("\(request):\(lineNumber): error: \(errors)")
             }
         }

@@ -53,6 +53,15 @@ final class Terminal: @unchecked Sendable {
 
     func writeLine(_ text: String) { write(text + "\n") }
 
+    /// Appends UTF-8 text that is built as bytes already, such as a plan line.
+    func write(bytes: UnsafeBufferPointer<UInt8>) {
+        lock.lock()
+        defer { lock.unlock() }
+        clearStatusLocked()
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { flushLocked() }
+    }
+
     func flush() {
         lock.lock()
         defer { lock.unlock() }

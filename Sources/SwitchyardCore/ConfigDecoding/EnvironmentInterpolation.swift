@@ -3,7 +3,8 @@ enum EnvironmentInterpolation {
     /// The text with every reference replaced, or nil after reporting an unset variable
     /// that has no default.
     static func expand(_ text: String, variables: [String: String], report: (String) -> Void) -> String? {
-        guard text.contains("${") else { return text }
+        // A byte scan first: most config strings have no `$`, and the substring search is slow.
+        guard text.utf8.contains(UInt8(ascii: "$")), text.contains("${") else { return text }
         var output = ""
         var rest = Substring(text)
         while let start = rest.firstRange(of: "${") {

@@ -53,7 +53,9 @@ final class MappingReader {
     /// The value of an optional key.
     subscript(key: String) -> ConfigNode? {
         asked.append(key)
-        return entries.first { $0.key == key }.map { owner.child($0.value, key: key) }
+        // By index: `first(where:)` would copy every entry it passes, nodes and all.
+        guard let index = entries.firstIndex(where: { $0.key == key }) else { return nil }
+        return owner.child(entries[index].value, key: key)
     }
 
     /// The value of a required key, or nil with a "missing key" error at the mapping.
@@ -76,7 +78,8 @@ final class MappingReader {
 
     /// Where `key` itself is written, for findings about the entry as a whole.
     func keyLocation(_ key: String) -> SourceLocation? {
-        entries.first { $0.key == key }.map { Self.keyConfigNode($0.keyNode, owner: owner).location }
+        guard let index = entries.firstIndex(where: { $0.key == key }) else { return nil }
+        return Self.keyConfigNode(entries[index].keyNode, owner: owner).location
     }
 
     /// True when the mapping has the key, without reading it.

@@ -17,12 +17,16 @@ public struct AspectRatio: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `16:9`, `1280:720` (reduced to 16:9) or an alias.
     public init?(parsing text: String) {
-        if let alias = Self.aliases[text.lowercased()] {
+        // Found without splitting into an array: every request line parses its ratio.
+        guard let colon = text.utf8.firstIndex(of: UInt8(ascii: ":")) else {
+            guard let alias = Self.aliases[text.lowercased()] else { return nil }
             self = alias
             return
         }
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]), w > 0, h > 0, w <= 100_000, h <= 100_000 else {
+        let after = text.utf8.index(after: colon)
+        guard !text.utf8[after...].contains(UInt8(ascii: ":")), let w = Int(text[..<colon]), let h = Int(text[after...]), w > 0, h > 0,
+            w <= 100_000, h <= 100_000
+        else {
             return nil
         }
         var (a, b) = (w, h)
