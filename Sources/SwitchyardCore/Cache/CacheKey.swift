@@ -9,35 +9,33 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
     public let digest: String
 
     public init(request: Request, tier: String, policy: String, image: ResolvedImage?) {
-        // A canonical JSON form: fixed member order, only fields that change the output. It is
-        // written straight to bytes, as `JSONValue.jsonString()` would write the same object:
+        // A canonical JSON form: fixed member order, only fields that change the output,
+        // written straight to bytes as `JSONValue.jsonString()` would write the same object:
         // every request that is not served from the cache computes one.
-        var text = CanonicalText()
-        text.member("policy", first: true)
+        let text = JSONByteWriter()
+        text.raw(#"{"policy":"#)
         text.string(policy)
-        text.member("kind")
+        text.raw(#","kind":"#)
         text.string(request.kind.rawValue)
-        text.member("tier")
+        text.raw(#","tier":"#)
         text.string(tier)
-        text.member("prompt")
-        if let prompt = request.prompt { text.string(prompt) } else { text.raw("null") }
-        text.member("duration_s")
-        if let seconds = request.durationSeconds { text.raw(String(seconds)) } else { text.raw("null") }
-        text.member("aspect_ratio")
-        if let ratio = request.aspectRatio { text.string(ratio.description) } else { text.raw("null") }
-        text.member("voice")
+        text.raw(#","prompt":"#)
+        text.string(request.prompt)
+        text.raw(#","duration_s":"#)
+        if let seconds = request.durationSeconds { text.int(seconds) } else { text.null() }
+        text.raw(#","aspect_ratio":"#)
+        text.string(request.aspectRatio?.description)
+        text.raw(#","voice":"#)
         if request.voice.isEmpty { text.raw(#"{"pitch":0.0,"speed":1.0}"#) } else { text.value(.object(Self.voice(of: request))) }
-        text.member("features")
-        text.raw("[")
+        text.raw(#","features":["#)
         for (position, feature) in request.requiredFeatures.enumerated() {
             if position > 0 { text.raw(",") }
             text.string(feature)
         }
-        text.raw("]")
-        text.member("image")
-        if let image { text.string(Self.hex(Self.sha256(image.base64))) } else { text.raw("null") }
+        text.raw(#"],"image":"#)
+        text.string(image.map { Self.hex(Self.sha256($0.base64)) })
         text.raw("}")
-        digest = Self.hex(SHA256.hash(data: text.bytes))
+        digest = Self.hex(SHA256.hash(data: UnsafeRawBufferPointer(text.bytes)))
     }
 
     /// Voice as templates render it: neutral speed and pitch when absent, numbers as doubles,
@@ -50,36 +48,6 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
         if voice["pitch"] == nil { voice["pitch"] = .double(0) }
         voice.sort()
         return voice
-    }
-
-    /// Compact JSON text of one object, member by member.
-    private struct CanonicalText {
-        var bytes: [UInt8] = []
-
-        init() { bytes.reserveCapacity(256) }
-
-        mutating func member(_ key: StaticString, first: Bool = false) {
-            raw(first ? "{\"" : ",\"")
-            key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-            raw("\":")
-        }
-
-        mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
-
-        /// A string needing no escapes is copied as it is; others go through the JSON writer.
-        mutating func string(_ text: String) {
-            var text = text
-            let plain = text.withUTF8 { utf8 in
-                guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
-                bytes.append(UInt8(ascii: "\""))
-                bytes.append(contentsOf: utf8)
-                bytes.append(UInt8(ascii: "\""))
-                return true
-            }
-            if !plain { value(.string(text)) }
-        }
-
-        mutating func value(_ value: JSONValue) { raw(value.jsonString()) }
     }
 
     public var description: String { digest }
