@@ -1,4 +1,5 @@
 import Foundation
+import HeapModule
 import Synchronization
 
 /// Every timer of the live runtime on one thread: a heap of deadlines behind a lock, and a
@@ -47,16 +48,18 @@ final class TimerThread: Sendable {
 
 /// The heap and the thread's loop. Unchecked: every field is guarded by `condition`.
 private final class Core: @unchecked Sendable {
-    private struct Entry {
+    /// Ordered by when it is due, then by when it was added.
+    private struct Entry: Comparable {
         var due: UInt64
         var sequence: UInt64
         var timer: TimerThread.Timer
 
-        func isBefore(_ other: Entry) -> Bool { due == other.due ? sequence < other.sequence : due < other.due }
+        static func < (lhs: Entry, rhs: Entry) -> Bool { (lhs.due, lhs.sequence) < (rhs.due, rhs.sequence) }
+        static func == (lhs: Entry, rhs: Entry) -> Bool { (lhs.due, lhs.sequence) == (rhs.due, rhs.sequence) }
     }
 
     private let condition = NSCondition()
-    private var heap: [Entry] = []
+    private var heap = Heap<Entry>()
     private var sequence: UInt64 = 0
     /// What the thread sleeps until; `.max` while it waits for any timer.
     private var sleepingUntil: UInt64 = .max
@@ -70,7 +73,7 @@ private final class Core: @unchecked Sendable {
         defer { condition.unlock() }
         guard !stopped else { return }
         sequence += 1
-        push(Entry(due: due, sequence: sequence, timer: timer))
+        heap.insert(Entry(due: due, sequence: sequence, timer: timer))
         if heap.count > 1024, heap.count.isMultiple(of: 1024) { dropCancelledIfMost() }
         // Only a timer due before the thread's wake-up needs to wake it.
         if due < sleepingUntil { condition.signal() }
@@ -79,7 +82,7 @@ private final class Core: @unchecked Sendable {
     func stop() {
         condition.lock()
         stopped = true
-        heap.removeAll()
+        heap = Heap()
         condition.signal()
         condition.unlock()
     }
@@ -87,7 +90,7 @@ private final class Core: @unchecked Sendable {
     func run() {
         condition.lock()
         while !stopped {
-            guard let first = heap.first else {
+            guard let first = heap.min else {
                 sleepingUntil = .max
                 condition.wait()
                 continue
@@ -98,7 +101,7 @@ private final class Core: @unchecked Sendable {
                 condition.wait(until: Date(timeIntervalSinceNow: Double(first.due - now) / 1e9))
                 continue
             }
-            pop()
+            heap.removeMin()
             guard !first.timer.isCancelled else { continue }
             condition.unlock()
             first.timer.work()
@@ -110,37 +113,8 @@ private final class Core: @unchecked Sendable {
     /// Rebuilds the heap without cancelled timers when they are most of it, so a burst of
     /// short requests with long deadlines does not hold their timers for the deadline's length.
     private func dropCancelledIfMost() {
-        let live = heap.filter { !$0.timer.isCancelled }
+        let live = heap.unordered.filter { !$0.timer.isCancelled }
         guard live.count * 2 < heap.count else { return }
-        heap = []
-        for entry in live { push(entry) }
-    }
-
-    private func push(_ entry: Entry) {
-        heap.append(entry)
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard entry.isBefore(heap[parent]) else { break }
-            heap[child] = heap[parent]
-            child = parent
-        }
-        heap[child] = entry
-    }
-
-    private func pop() {
-        let last = heap.removeLast()
-        guard !heap.isEmpty else { return }
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1
-            guard left < heap.count else { break }
-            let right = left + 1
-            let smaller = right < heap.count && heap[right].isBefore(heap[left]) ? right : left
-            guard heap[smaller].isBefore(last) else { break }
-            heap[parent] = heap[smaller]
-            parent = smaller
-        }
-        heap[parent] = last
+        heap = Heap(live)
     }
 }
