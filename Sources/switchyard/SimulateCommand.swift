@@ -62,12 +62,10 @@ struct SimulateCommand: ParsableCommand {
             _ = FileManager.default.createFile(atPath: path, contents: nil)
             return try DecisionLogWriter(path: path)
         }
-        if let report {
-            // Fail before a long run, not after it.
-            guard FileManager.default.createFile(atPath: report, contents: nil) else {
-                Terminal.standardError.writeLine("\(report): error: cannot create the report")
-                throw ExitStatus.invalidInput.exitCode
-            }
+        // Fail before a long run, not after it; an earlier report stays until the new one is whole.
+        if let report, !Self.canWrite(report) {
+            Terminal.standardError.writeLine("\(report): error: cannot create the report")
+            throw ExitStatus.invalidInput.exitCode
         }
         let world = try state.map { try readWorldState($0, config: config) } ?? .empty
         var simulator = Simulator(config: config, scenario: script, seed: seed, state: world)
@@ -90,6 +88,15 @@ struct SimulateCommand: ParsableCommand {
 }
 
 extension SimulateCommand {
+    /// Whether `path` can be written, checked without touching a file already there.
+    static func canWrite(_ path: String) -> Bool {
+        let files = FileManager.default
+        var isDirectory: ObjCBool = false
+        if files.fileExists(atPath: path, isDirectory: &isDirectory) { return !isDirectory.boolValue && files.isWritableFile(atPath: path) }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return files.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue && files.isWritableFile(atPath: directory)
+    }
+
     /// Renders the report and writes it; the page names its inputs, which the summary never does.
     private func writeReport(_ report: SimulationReport, to path: String) throws {
         var report = report
@@ -99,7 +106,7 @@ extension SimulateCommand {
         report.inputs.append(.init("config", options.config))
         let html = ReportRenderer().html(report)
         do {
-            try Data(html.utf8).write(to: URL(fileURLWithPath: path))
+            try Data(html.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             Terminal.standardError.writeLine("\(path): error: cannot write the report: \(error.localizedDescription)")
             throw ExitStatus.invalidInput.exitCode

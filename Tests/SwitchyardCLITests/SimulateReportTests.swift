@@ -44,6 +44,21 @@ import Testing
         #expect(try Data(contentsOf: first) == Data(contentsOf: second))
     }
 
+    /// A run that fails keeps the last report: it is replaced only once the new one is whole.
+    @Test func aFailedRunLeavesTheEarlierReportAlone() throws {
+        let directory = try TemporaryDirectory()
+        let report = directory.url.appendingPathComponent("report.html")
+        try Data("earlier report".utf8).write(to: report)
+        let badState = directory.url.appendingPathComponent("state.json")
+        try Data("{not json".utf8).write(to: badState)
+        let output = try CLIRunner.run(Self.arguments + ["--state", badState.path, "--report", report.path])
+        #expect(output.status != 0)
+        #expect(try String(contentsOf: report, encoding: .utf8) == "earlier report")
+        let directoryReport = try CLIRunner.run(Self.arguments + ["--report", directory.url.path])
+        #expect(directoryReport.status == 1)
+        #expect(directoryReport.stderr.contains("cannot create the report"))
+    }
+
     @Test func aReportThatCannotBeWrittenFailsBeforeTheRun() throws {
         let output = try CLIRunner.run(Self.arguments + ["--report", "/nonexistent/switchyard/report.html"])
         #expect(output.status == 1)
