@@ -22,6 +22,27 @@ import Testing
         limits: {max_attempts: 10, deadline: 2h, max_cost_per_request: 100}
         """
 
+    /// The shipped tests reach every rule; leave some cases out and the rules only they reach
+    /// are reported, and with no case at all, the policy is.
+    @Test func rulesAndPoliciesNoTestCaseReachesAreReported() throws {
+        let config = try shippedConfig()
+        let path = "routes/talkingphoto.test.yaml"
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent(path), encoding: .utf8)
+        let cases = try #require(PolicyTestFile.load(text: text, path: path, config: config).file).cases
+        func untested(_ cases: [PolicyTestCase]) -> [String] {
+            Linter(config: config).lint(tests: cases).filter { $0.code.hasPrefix("untested") }.map(\.description)
+        }
+        #expect(untested(cases).isEmpty)
+        let withoutPremium = cases.filter { $0.request.quality != "premium" }
+        #expect(untested(withoutPremium).count == 1)
+        #expect(
+            untested(withoutPremium).first?.contains("no policy test case reaches rule 'premium' of policy 'talkingphoto' [untested-rule]") == true)
+        #expect(
+            untested([]) == [
+                "routes/talkingphoto.yaml:3:1: warning: no policy test case reaches policy 'talkingphoto'; add cases to a routes/*.test.yaml file (docs/policy-tests.md) [untested-policy]"
+            ])
+    }
+
     @Test func shippedConfigHasOneRealFinding() throws {
         let findings = Linter(config: try shippedConfig()).lint().map(\.description)
         #expect(

@@ -1,6 +1,7 @@
 /// Finds what is legal but probably wrong in a valid config: rules that can never match,
 /// providers nothing reaches, plan entries that can never serve, outcomes left to the default,
-/// worst cases above the policy's limits, and policies that compete for the same requests.
+/// worst cases above the policy's limits, policies that compete for the same requests, and,
+/// given the policy tests, policies and rules that no test case reaches.
 public struct Linter: Sendable {
     public let config: Config
 
@@ -8,15 +9,20 @@ public struct Linter: Sendable {
     public static let codes = [
         "shadowed-rule", "no-catch-all", "unreachable-provider", "unsatisfiable-entry", "default-action",
         "class-covers-rate-limit", "worst-case-attempts", "worst-case-time", "worst-case-cost", "overlapping-policies",
+        "untested-policy", "untested-rule",
     ]
 
     public init(config: Config) { self.config = config }
 
     /// Warnings, sorted by location.
-    public func lint() -> [Diagnostic] {
+    /// - Parameter tests: every case of the policy tests, when they were read; a case covers the
+    ///   policy and rule the planner gives its request.
+    public func lint(tests: [PolicyTestCase]? = nil) -> [Diagnostic] {
+        let covered = tests.map(coverage)
         var findings: [Diagnostic] = []
         for (index, policy) in config.policies.enumerated() {
             var own: [Diagnostic] = []
+            if let covered { own += untested(policy, covered: covered) }
             own += shadowedRules(policy)
             own += unsatisfiableEntries(policy)
             own += defaultActions(policy)
@@ -26,6 +32,32 @@ public struct Linter: Sendable {
         }
         findings += unreachableProviders()
         return findings.sortedByLocation()
+    }
+
+    /// The policy and rule of each case's plan, as `policy/rule` and `policy`.
+    private func coverage(_ cases: [PolicyTestCase]) -> Set<String> {
+        let planner = Planner(config: config)
+        var covered: Set<String> = []
+        for testCase in cases {
+            guard case .success(let plan) = planner.plan(testCase.request, state: testCase.state) else { continue }
+            covered.insert(plan.policy)
+            covered.insert("\(plan.policy)/\(plan.rule)")
+        }
+        return covered
+    }
+
+    /// A policy no case reaches, or else its rules no case reaches: the tests say nothing of them.
+    private func untested(_ policy: Policy, covered: Set<String>) -> [Diagnostic] {
+        guard covered.contains(policy.id) else {
+            return [
+                warning(
+                    "no policy test case reaches policy '\(policy.id)'; add cases to a routes/*.test.yaml file (docs/policy-tests.md)",
+                    at: policy.location, "untested-policy")
+            ]
+        }
+        return policy.rules.filter { !covered.contains("\(policy.id)/\($0.name)") }.map {
+            warning("no policy test case reaches rule '\($0.name)' of policy '\(policy.id)'", at: $0.location, "untested-rule")
+        }
     }
 
     private func warning(_ message: String, at location: SourceLocation, _ code: String) -> Diagnostic {
