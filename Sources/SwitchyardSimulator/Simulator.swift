@@ -65,8 +65,8 @@ public struct Simulator {
         let serial: Int
         var execution: Execution
         var arrival: Timestamp
-        /// The policy, tier and key its result is cached under.
-        var cache: (policy: String, tier: String, key: CacheKey)
+        /// The policy, tier and key its result is cached under; nil when the policy keeps no cache.
+        var cache: (policy: String, tier: String, key: CacheKey)?
         var job: (provider: String, id: String, job: ScenarioJob)?
         var queueWait: Duration = .zero
         /// A submit waiting at its provider's gate.
@@ -206,8 +206,9 @@ public struct Simulator {
         decisions?(.plan(plan, at: now))
         if !plan.excluded.isEmpty { statistics.recordExclusions(plan.excluded) }
         let image = request.image.map(Self.standIn)
-        let key = CacheKey(request: request, tier: plan.tier, policy: plan.policy, image: image)
-        if let cached = caches[plan.policy]?.lookup(key, at: now) {
+        // A key costs a SHA-256 of the request: only for a policy that caches, as live.
+        let key = caches[plan.policy] == nil ? nil : CacheKey(request: request, tier: plan.tier, policy: plan.policy, image: image)
+        if let key, let cached = caches[plan.policy]?.lookup(key, at: now) {
             let result = cached.servedFromCache(requestID: request.id)
             decisions?(.cacheHit(result, key: key, at: now))
             statistics.record(result, latency: .zero, queueWait: .zero, cacheHit: true, arrival: elapsed.milliseconds)
@@ -223,7 +224,7 @@ public struct Simulator {
         execution.start(at: now, into: &commands)
         defer { self.commands = commands }
         let slot = Slot(index: freeSlots.popLast() ?? running.count, serial: serial)
-        let entry = Running(serial: serial, execution: execution, arrival: now, cache: (plan.policy, plan.tier, key))
+        let entry = Running(serial: serial, execution: execution, arrival: now, cache: key.map { (plan.policy, plan.tier, $0) })
         if slot.index == running.count { running.append(entry) } else { running[slot.index] = entry }
         apply(commands, for: slot, decisions: decisions)
     }
@@ -274,7 +275,7 @@ public struct Simulator {
                 guard let entry = running[slot.index].take() else { continue }
                 freeSlots.append(slot.index)
                 if let provider = entry.holding { release(provider) }
-                caches[entry.cache.policy]?.store(result, for: entry.cache.key, requestedTier: entry.cache.tier, at: now)
+                if let cache = entry.cache { caches[cache.policy]?.store(result, for: cache.key, requestedTier: cache.tier, at: now) }
                 if result.status == .succeeded, let user = entry.execution.user { spent[user, default: .zero] += result.cost }
                 let latency = Duration.milliseconds(now.millisecondsSinceEpoch - entry.arrival.millisecondsSinceEpoch)
                 statistics.record(

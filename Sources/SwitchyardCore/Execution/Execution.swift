@@ -81,8 +81,8 @@ public struct Execution: Sendable {
         /// turns it off: the machine still checks that every variable a call's templates read
         /// has a value, so a call fails to render exactly when it would live.
         public var rendersCalls: Bool
-        /// Emit `.log` commands. Off when nobody reads the decision log: building events is
-        /// most of the cost of a step.
+        /// Emit `.log` commands. Off when nobody reads the decision log: building each event's
+        /// JSON fields is a large part of a step's cost.
         public var logsDecisions: Bool
 
         public init(rendersCalls: Bool = true, logsDecisions: Bool = true) {
