@@ -45,6 +45,7 @@ public struct Simulator {
     /// Providers the initial state marks down, with its reason, until their circuit's first
     /// cooldown ends.
     private var initialOutages: [String: (until: Timestamp, reason: String)] = [:]
+    private var lastImageDigest: (base64: String, digest: String)?
 
     /// What the queue holds. Arrivals wait outside it, one at a time, and a call waiting at a
     /// gate stays with its execution: events stay small, and the queue moves them often.
@@ -205,9 +206,13 @@ public struct Simulator {
         }
         decisions?(.plan(plan, at: now))
         if !plan.excluded.isEmpty { statistics.recordExclusions(plan.excluded) }
-        let image = request.image.map(Self.standIn)
-        // A key costs a SHA-256 of the request: only for a policy that caches, as live.
-        let key = caches[plan.policy] == nil ? nil : CacheKey(request: request, tier: plan.tier, policy: plan.policy, image: image)
+        var image = request.image.map(Self.standIn)
+        // Only for a policy that caches, as live.
+        var key: CacheKey?
+        if caches[plan.policy] != nil {
+            if let resolved = image { image?.contentDigest = digest(of: resolved) }
+            key = CacheKey(request: request, tier: plan.tier, policy: plan.policy, image: image)
+        }
         if let key, let cached = caches[plan.policy]?.lookup(key, at: now) {
             let result = cached.servedFromCache(requestID: request.id)
             decisions?(.cacheHit(result, key: key, at: now))
@@ -227,6 +232,15 @@ public struct Simulator {
         let entry = Running(serial: serial, execution: execution, arrival: now, cache: key.map { (plan.policy, plan.tier, $0) })
         if slot.index == running.count { running.append(entry) } else { running[slot.index] = entry }
         apply(commands, for: slot, decisions: decisions)
+    }
+
+    /// An image's digest for its cache key, kept for the next request: traffic tends to reuse
+    /// one image, and a SHA-256 for each would cost more than the key itself.
+    private mutating func digest(of image: ResolvedImage) -> String {
+        if let last = lastImageDigest, last.base64 == image.base64 { return last.digest }
+        let digest = CacheKey.digest(of: image)
+        lastImageDigest = (image.base64, digest)
+        return digest
     }
 
     private func isRunning(_ slot: Slot) -> Bool { running[slot.index]?.serial == slot.serial }

@@ -31,6 +31,39 @@ import Testing
         #expect(fill("plain") == "plain")
     }
 
+    /// Entries are decoded once and only their free-text fields filled in per arrival; entries
+    /// with placeholders in checked fields are decoded per arrival. Either way, an arrival is
+    /// the request that substituting the JSON and decoding it gives.
+    @Test func everyArrivalIsTheRequestItsEntryDecodesTo() throws {
+        let scenario = try Self.scenario(
+            """
+              process: uniform
+              rate_per_s: 1
+              count: 40
+              users: 6
+              mix:
+                - weight: 1
+                  request: {user: "u{user}", kind: video, prompt: "clip {n}", quality: "q{n}", metadata: {team: "t{user}", n: ["{n}"]},
+                            voice: {name: "v{user}"}, duration_s: 5}
+                - weight: 1
+                  request: {user: "u{user}", kind: video, prompt: "photo {n}", image: {path: "photos/{user}.png"}}
+                - weight: 1
+                  request: {kind: video, prompt: "plain"}
+            """)
+        let entries = scenario.arrivals!.mix.map(\.request)
+        for arrival in arrivals(scenario) {
+            let number = Int(arrival.request.id!.dropFirst("arrival-".count))!
+            let user = arrival.request.user.map { Int($0.dropFirst())! } ?? 0
+            let expected = entries.lazy.compactMap { entry -> Request? in
+                guard var request = try? ScenarioArrivals.request(from: entry, number: number, user: user).get() else { return nil }
+                request.id = arrival.request.id
+                return request
+            }.first { $0 == arrival.request }
+            #expect(expected != nil, "\(arrival.request)")
+        }
+        #expect(Set(arrivals(scenario).compactMap { $0.request.image.map { "\($0.source)" } }).count > 1)
+    }
+
     @Test func poissonArrivalsHaveTheRequestedRateAndMix() throws {
         let scenario = try Self.scenario("  process: poisson\n  rate_per_s: 4\n  count: 20000\n  users: 50\n" + Self.mix)
         let generated = arrivals(scenario)

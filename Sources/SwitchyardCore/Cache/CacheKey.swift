@@ -5,8 +5,14 @@ import OrderedCollections
 /// ratio, voice, features and the image's content. Two requests with the same key would get
 /// the same video, so the second can be served from the cache.
 public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
-    /// Lowercase hex SHA-256.
-    public let digest: String
+    /// The canonical JSON text of what changes the output. Keys compare by it, so a request
+    /// whose key is only looked up and stored (the simulator's) never pays for a digest.
+    public let canonical: [UInt8]
+    /// The canonical text's hash, computed once: a cache hashes a key several times.
+    private let hash: Int
+
+    /// Lowercase hex SHA-256 of the canonical text: what logs show. Computed on each read.
+    public var digest: String { Self.hex(SHA256.hash(data: canonical)) }
 
     public init(request: Request, tier: String, policy: String, image: ResolvedImage?) {
         // A canonical JSON form: fixed member order, only fields that change the output,
@@ -33,10 +39,17 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
             text.string(feature)
         }
         text.raw(#"],"image":"#)
-        text.string(image.map { Self.hex(Self.sha256($0.base64)) })
+        text.string(image.map { $0.contentDigest ?? Self.digest(of: $0) })
         text.raw("}")
-        digest = Self.hex(SHA256.hash(data: UnsafeRawBufferPointer(text.bytes)))
+        canonical = Array(text.bytes)
+        var hasher = Hasher()
+        hasher.combine(bytes: UnsafeRawBufferPointer(text.bytes))
+        hash = hasher.finalize()
     }
+
+    public static func == (lhs: CacheKey, rhs: CacheKey) -> Bool { lhs.hash == rhs.hash && lhs.canonical == rhs.canonical }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 
     /// Voice as templates render it: neutral speed and pitch when absent, numbers as doubles,
     /// keys sorted.
@@ -52,10 +65,10 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { digest }
 
-    /// Hashes the text's UTF-8 in place: an image's base64 can be megabytes.
-    private static func sha256(_ text: String) -> SHA256.Digest {
-        var text = text
-        return text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+    /// The lowercase hex SHA-256 of an image's base64, hashed in place: it can be megabytes.
+    public static func digest(of image: ResolvedImage) -> String {
+        var text = image.base64
+        return hex(text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) })
     }
 
     private static func hex(_ digest: SHA256.Digest) -> String {

@@ -44,7 +44,7 @@ public struct ResultCache: Sendable {
         let stamp = touch(key)
         entries[key] = Entry(stored: now, result: result, stamp: stamp)
         while entries.count > settings.maxEntries, let oldest = recency.popFirst() {
-            if entries[oldest.key]?.stamp == oldest.stamp { entries[oldest.key] = nil }
+            if let index = entries.index(forKey: oldest.key), entries.values[index].stamp == oldest.stamp { entries.remove(at: index) }
         }
     }
 

@@ -6,12 +6,16 @@ public struct ResolvedImage: Sendable, Hashable {
     /// Set when the request gave a URL, for providers that take one.
     public var url: String?
     public var bytes: Int64
+    /// ``CacheKey/digest(of:)`` when the driver already has it: a driver that sees the same
+    /// image many times (the simulator) hashes it once.
+    public var contentDigest: String?
 
-    public init(base64: String, mime: String, url: String? = nil, bytes: Int64) {
+    public init(base64: String, mime: String, url: String? = nil, bytes: Int64, contentDigest: String? = nil) {
         self.base64 = base64
         self.mime = mime
         self.url = url
         self.bytes = bytes
+        self.contentDigest = contentDigest
     }
 
     public var dataURI: String { "data:\(mime);base64,\(base64)" }

@@ -82,26 +82,54 @@ public struct ScenarioArrivals: Sendable, Hashable {
     /// `{n}` and `{user}` filled in, in one pass over the UTF-8 (every arrival runs this, and
     /// the generic `replacing` costs more than the rest of a simulated request).
     static func placeholdersFilled(_ text: String, number: String, user: String) -> String {
-        var utf8 = text.utf8[...]
-        guard utf8.contains(UInt8(ascii: "{")) else { return text }
-        var result: [UInt8] = []
-        result.reserveCapacity(utf8.count + 8)
-        while let brace = utf8.firstIndex(of: UInt8(ascii: "{")) {
-            result += utf8[..<brace]
-            let rest = utf8[brace...]
-            if rest.starts(with: "{n}".utf8) {
-                result += number.utf8
-                utf8 = rest.dropFirst(3)
-            } else if rest.starts(with: "{user}".utf8) {
-                result += user.utf8
-                utf8 = rest.dropFirst(6)
-            } else {
-                result.append(UInt8(ascii: "{"))
-                utf8 = rest.dropFirst()
+        var text = text
+        var number = number
+        var user = user
+        return text.withUTF8 { source in
+            number.withUTF8 { number in
+                user.withUTF8 { user in
+                    guard source.contains(UInt8(ascii: "{")) else { return nil }
+                    // A placeholder never grows by more than the longer value.
+                    let capacity = source.count + (source.count / 3 + 1) * max(number.count, user.count)
+                    return String(unsafeUninitializedCapacity: capacity) { out in
+                        var written = 0
+                        var index = 0
+                        func copy(_ bytes: UnsafeBufferPointer<UInt8>) {
+                            for byte in bytes {
+                                out[written] = byte
+                                written += 1
+                            }
+                        }
+                        while index < source.count {
+                            if source[index] == UInt8(ascii: "{") {
+                                if Self.matches(source, at: index, "{n}") {
+                                    copy(number)
+                                    index += 3
+                                    continue
+                                }
+                                if Self.matches(source, at: index, "{user}") {
+                                    copy(user)
+                                    index += 6
+                                    continue
+                                }
+                            }
+                            out[written] = source[index]
+                            written += 1
+                            index += 1
+                        }
+                        return written
+                    }
+                }
             }
-        }
-        result += utf8
-        return String(decoding: result, as: UTF8.self)
+        } ?? text
+    }
+
+    private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, _ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        let start = literal.utf8Start
+        for offset in 0..<count where bytes[index + offset] != start[offset] { return false }
+        return true
     }
 
     public struct Iterator: IteratorProtocol {
@@ -110,8 +138,8 @@ public struct ScenarioArrivals: Sendable, Hashable {
         private var produced = 0
         private var seconds: Double
         private let totalWeight: Double
-        /// Entries without placeholders decode once.
-        private var fixed: [Request?]
+        /// Each entry decoded once; an arrival fills in only the fields that hold placeholders.
+        private let templates: [Template]
 
         init(arrivals: ScenarioArrivals, seed: UInt64) {
             self.arrivals = arrivals
@@ -119,11 +147,7 @@ public struct ScenarioArrivals: Sendable, Hashable {
             draws = SplitMix64(seed: mixer.next())
             seconds = Double(arrivals.from.milliseconds) / 1000
             totalWeight = arrivals.mix.reduce(0) { $0 + $1.weight }
-            fixed = arrivals.mix.map { entry in
-                let text = entry.request.jsonString()
-                guard !text.contains("{n}"), !text.contains("{user}") else { return nil }
-                return try? ScenarioArrivals.request(from: entry.request, number: 0, user: 0).get()
-            }
+            templates = arrivals.mix.map { Template($0.request) }
         }
 
         public mutating func next() -> Arrival? {
@@ -142,11 +166,82 @@ public struct ScenarioArrivals: Sendable, Hashable {
             let user = 1 + Int(draws.nextUnit() * Double(arrivals.users))
             // Load-time validation decoded every entry, so a failure here cannot happen; skip it
             // rather than trap if it ever does.
-            guard var request = fixed[index] ?? (try? ScenarioArrivals.request(from: arrivals.mix[index].request, number: produced, user: user).get())
-            else { return next() }
+            guard var request = templates[index].request(number: produced, user: user) else { return next() }
             request.id = "arrival-\(produced)"
             // Milliseconds are the simulator's resolution; the sum stays exact in seconds.
             return Arrival(at: .milliseconds(Int64((seconds * 1000).rounded())), request: request)
+        }
+    }
+
+    /// A mix entry, ready to make requests from: decoding the JSON for every arrival costs more
+    /// than the rest of a simulated request.
+    private enum Template {
+        /// No placeholders: every arrival gets the same request.
+        case fixed(Request?)
+        /// Placeholders only in fields whose text the decoder does not check (id, user, prompt,
+        /// quality, voice, metadata): the entry is decoded once, and each arrival fills them in.
+        case freeText(Request, texts: [WritableKeyPath<Request, String?>], objects: [WritableKeyPath<Request, JSONObject>])
+        /// Placeholders where the decoder checks the text (kind, aspect ratio, image): each
+        /// arrival is substituted and decoded, as the request it makes could be invalid.
+        case decoded(JSONValue)
+
+        init(_ json: JSONValue) {
+            let holding = (json.objectValue ?? [:]).filter { ScenarioArrivals.hasPlaceholders($0.value) }.keys
+            let texts = holding.compactMap(Self.textField)
+            let objects = holding.compactMap(Self.objectField)
+            if holding.isEmpty {
+                self = .fixed(try? ScenarioArrivals.request(from: json, number: 0, user: 0).get())
+            } else if texts.count + objects.count == holding.count, let request = try? Request.decode(json).get() {
+                self = .freeText(request, texts: texts, objects: objects)
+            } else {
+                self = .decoded(json)
+            }
+        }
+
+        func request(number: Int, user: Int) -> Request? {
+            switch self {
+            case .fixed(let request):
+                return request
+            case .decoded(let json):
+                return try? ScenarioArrivals.request(from: json, number: number, user: user).get()
+            case .freeText(var request, let texts, let objects):
+                let number = String(number)
+                let user = String(user)
+                for field in texts {
+                    request[keyPath: field] = request[keyPath: field].map { placeholdersFilled($0, number: number, user: user) }
+                }
+                for field in objects {
+                    request[keyPath: field] = substituting(.object(request[keyPath: field]), number: number, user: user).objectValue ?? [:]
+                }
+                return request
+            }
+        }
+
+        private static func textField(_ key: String) -> WritableKeyPath<Request, String?>? {
+            switch key {
+            case "id": \.id
+            case "user": \.user
+            case "prompt": \.prompt
+            case "quality": \.quality
+            default: nil
+            }
+        }
+
+        private static func objectField(_ key: String) -> WritableKeyPath<Request, JSONObject>? {
+            switch key {
+            case "voice": \.voice
+            case "metadata": \.metadata
+            default: nil
+            }
+        }
+    }
+
+    private static func hasPlaceholders(_ value: JSONValue) -> Bool {
+        switch value {
+        case .string(let text): text.contains("{n}") || text.contains("{user}")
+        case .array(let items): items.contains(where: hasPlaceholders)
+        case .object(let members): members.values.contains(where: hasPlaceholders)
+        default: false
         }
     }
 }
