@@ -14,6 +14,11 @@ final class ResponseSynthesizer: Sendable {
     /// The poll answer for each state, when it carries nothing but the state: most polls find
     /// a job still queued or running.
     private let plainPolls: [HTTPResponse]
+    /// The fixed parts of the URLs answers carry, `sim://<provider>/jobs/<id>` and
+    /// `sim://<provider>/files/<id>/<output>`: joined once per answer, not interpolated.
+    private let jobsURL: String
+    private let filesURL: String
+    private let outputSuffixes: [String]
 
     init(provider: ProviderDescriptor) {
         self.provider = provider
@@ -24,6 +29,9 @@ final class ResponseSynthesizer: Sendable {
         paths += provider.result.outputs.map(\.path)
         let segments = Dictionary(paths.compactMap { path in SimplePath.segments(of: path).map { (path.source, $0) } }) { first, _ in first }
         self.segments = segments
+        jobsURL = "sim://\(provider.id)/jobs/"
+        filesURL = "sim://\(provider.id)/files/"
+        outputSuffixes = provider.result.outputs.map { "/" + $0.name }
         // In `JobState.allCases` order.
         plainPolls = JobState.allCases.map { state in
             HTTPResponse(status: 200, body: .json(Self.stateBody(state, failure: nil, provider: provider, segments: segments)))
@@ -41,12 +49,11 @@ final class ResponseSynthesizer: Sendable {
 
     func accepted(jobID: String) -> HTTPResponse {
         var body: JSONValue = [:]
-        let base = "sim://\(provider.id)/jobs/\(jobID)"
         if let path = provider.submit.jobID { body = setting(.string(jobID), at: path, in: body) }
         let urls = provider.submit.returnedURLs
-        if let path = urls.poll { body = setting(.string("\(base)/status"), at: path, in: body) }
-        if let path = urls.result { body = setting(.string(base), at: path, in: body) }
-        if let path = urls.cancel { body = setting(.string("\(base)/cancel"), at: path, in: body) }
+        if let path = urls.poll { body = setting(.string(jobsURL + jobID + "/status"), at: path, in: body) }
+        if let path = urls.result { body = setting(.string(jobsURL + jobID), at: path, in: body) }
+        if let path = urls.cancel { body = setting(.string(jobsURL + jobID + "/cancel"), at: path, in: body) }
         if provider.submit.mode == .sync { body = withOutputs(body, jobID: jobID, seconds: nil) }
         return HTTPResponse(status: provider.submit.acceptedStatuses.first ?? 200, body: .json(body))
     }
@@ -109,11 +116,23 @@ final class ResponseSynthesizer: Sendable {
 
     private func withOutputs(_ body: JSONValue, jobID: String, seconds: Int?) -> JSONValue {
         var body = body
-        for output in provider.result.outputs {
-            body = setting(.string("sim://\(provider.id)/files/\(jobID)/\(output.name)"), at: output.path, in: body)
+        for (output, suffix) in zip(provider.result.outputs, outputSuffixes) {
+            body = setting(.string(Self.joined(filesURL, jobID, suffix)), at: output.path, in: body)
         }
         if let seconds, let path = provider.result.durationPath { body = setting(.int(seconds), at: path, in: body) }
         return body
+    }
+}
+
+extension ResponseSynthesizer {
+    /// The three strings as one, in a single allocation.
+    fileprivate static func joined(_ first: String, _ second: String, _ third: String) -> String {
+        var text = ""
+        text.reserveCapacity(first.utf8.count + second.utf8.count + third.utf8.count)
+        text += first
+        text += second
+        text += third
+        return text
     }
 }
 

@@ -44,7 +44,7 @@ struct CallRenderer {
     }
 
     private func check(_ template: Template) throws(TemplateError) {
-        for name in template.variables where variables.value(name) == nil { throw Template.missing(name) }
+        for name in template.variables where !variables.has(name) { throw Template.missing(name) }
     }
 
     /// Keeps what RFC 3986 allows in a path (so ids like `models/x/operations/1` stay readable)

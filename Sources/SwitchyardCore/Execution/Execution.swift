@@ -19,6 +19,9 @@ public struct Execution: Sendable {
     /// Retries on the current provider, whatever the outcome.
     private var retriesOnProvider = 0
     private var phase: Phase = .idle
+    /// The accepted job, while `phase` is `.job`. Kept beside the phase, not inside it, so a
+    /// poll updates it in place instead of copying it out of the enum and back.
+    private var job: JobProgress?
     private var nextCall = 0
     private var nextTimer = 0
     private var deadline: Timestamp?
@@ -29,7 +32,7 @@ public struct Execution: Sendable {
         case idle
         case submitting(CallID)
         case waitingToRetry(TimerID)
-        case job(JobProgress)
+        case job
         case finished
     }
 
@@ -175,7 +178,7 @@ public struct Execution: Sendable {
         }
         let call: OutboundCall
         do {
-            call = try render(currentProvider.submit.request, purpose: .submit, variables: variables())
+            call = try render(currentProvider.submit.request, purpose: .submit, id: makeCall(), variables: variables())
         } catch {
             skip(reason: error.message, at: now, into: &commands)
             fallBack(at: now, reason: error.message, into: &commands)
@@ -189,6 +192,7 @@ public struct Execution: Sendable {
                 "provider_attempt": .int(retriesOnProvider + 1),
             ], at: now, into: &commands)
         phase = .submitting(call.id)
+        job = nil
         commands.append(.send(call))
     }
 
@@ -205,29 +209,26 @@ public struct Execution: Sendable {
         switch phase {
         case .waitingToRetry(let timer) where timer == id:
             beginAttempt(at: now, into: &commands)
-        case .job(let job) where job.deadlineTimer == id:
+        case .job where job?.deadlineTimer == id:
             cancelJob(at: now, into: &commands)
             // A job that outlives its poll timeout failed after acceptance: the policy's
             // `timeout` row (for calls) does not resubmit it to the same provider.
             fail(.jobTimedOut(), call: "job", at: now, draw: draw, into: &commands)
-        case .job(let job) where job.pending == .resultTimer(id):
-            fetchResult(job, at: now, draw: draw, into: &commands)
-        case .job(var job):
-            guard case .pollTimer(let timer) = job.pending, timer == id, let poll = currentProvider.poll else { return }
+        case .job where job?.pending == .resultTimer(id):
+            fetchResult(at: now, draw: draw, into: &commands)
+        case .job:
+            guard job?.pending == .pollTimer(id), currentProvider.poll != nil else { return }
             do {
                 // Every poll of a job reads the same values, so it is rendered once.
-                var call: OutboundCall
-                if let previous = job.pollCall {
-                    call = previous
-                    call.id = makeCall()
+                let id = makeCall()
+                if job!.pollCall == nil {
+                    job!.pollCall = try render(currentProvider.poll!.request, purpose: .poll, id: id, variables: variables(job: job!.info))
                 } else {
-                    call = try render(poll.request, purpose: .poll, variables: variables(job: job.info))
+                    job!.pollCall!.id = id
                 }
-                job.pollCall = call
-                job.pending = .poll(call.id)
-                job.polls += 1
-                phase = .job(job)
-                commands.append(.send(call))
+                job!.pending = .poll(id)
+                job!.polls += 1
+                commands.append(.send(job!.pollCall!))
             } catch {
                 fail(.badResponse("cannot render the poll call: \(error.message)"), call: "poll", at: now, draw: draw, into: &commands)
             }
@@ -254,27 +255,26 @@ public struct Execution: Sendable {
             } else {
                 accept(body, at: now, draw: draw, into: &commands)
             }
-        case .job(var job):
-            switch job.pending {
+        case .job:
+            switch job?.pending {
             case .poll(let pending) where pending == id:
                 guard (200..<300).contains(response.status) else {
-                    pollFailed(
-                        .response(response, errors: currentProvider.errors, now: now), job: job, fetch: false, at: now, draw: draw, into: &commands)
+                    pollFailed(.response(response, errors: currentProvider.errors, now: now), fetch: false, at: now, draw: draw, into: &commands)
                     return
                 }
                 guard case .json(let body) = response.body else {
-                    pollFailed(.badResponse("the poll answer is not JSON"), job: job, fetch: false, at: now, draw: draw, into: &commands)
+                    pollFailed(.badResponse("the poll answer is not JSON"), fetch: false, at: now, draw: draw, into: &commands)
                     return
                 }
                 let (state, rule) = Self.state(of: body, rules: currentProvider.poll?.states ?? [])
-                if state != job.state {
-                    job.state = state
-                    log("job_state", jobFields(job.info, ["state": .string(state?.rawValue ?? "unknown")]), at: now, into: &commands)
+                if state != job?.state {
+                    job?.state = state
+                    log("job_state", jobFields(job!.info, ["state": .string(state?.rawValue ?? "unknown")]), at: now, into: &commands)
                 }
                 switch state {
                 case .succeeded:
                     if currentProvider.result.fetch != nil {
-                        fetchResult(job, at: now, draw: draw, into: &commands)
+                        fetchResult(at: now, draw: draw, into: &commands)
                     } else {
                         succeed(with: body, at: now, draw: draw, into: &commands)
                     }
@@ -282,12 +282,11 @@ public struct Execution: Sendable {
                     fail(.jobFailed(body, rule: rule, errors: currentProvider.errors), call: "job", at: now, draw: draw, into: &commands)
                 case .queued, .running, nil:
                     // An unknown state keeps the job polling until its timeout.
-                    schedulePoll(&job, at: now, draw: draw, into: &commands)
+                    schedulePoll(at: now, draw: draw, into: &commands)
                 }
             case .result(let pending) where pending == id:
                 guard (200..<300).contains(response.status) else {
-                    pollFailed(
-                        .response(response, errors: currentProvider.errors, now: now), job: job, fetch: true, at: now, draw: draw, into: &commands)
+                    pollFailed(.response(response, errors: currentProvider.errors, now: now), fetch: true, at: now, draw: draw, into: &commands)
                     return
                 }
                 guard case .json(let body) = response.body else {
@@ -309,12 +308,12 @@ public struct Execution: Sendable {
         switch phase {
         case .submitting(let pending) where pending == id:
             fail(.transport(failure), call: "submit", at: now, draw: draw, into: &commands)
-        case .job(let job):
-            switch job.pending {
+        case .job:
+            switch job?.pending {
             case .poll(let pending) where pending == id:
-                pollFailed(.transport(failure), job: job, fetch: false, at: now, draw: draw, into: &commands)
+                pollFailed(.transport(failure), fetch: false, at: now, draw: draw, into: &commands)
             case .result(let pending) where pending == id:
-                pollFailed(.transport(failure), job: job, fetch: true, at: now, draw: draw, into: &commands)
+                pollFailed(.transport(failure), fetch: true, at: now, draw: draw, into: &commands)
             default:
                 return
             }
@@ -338,21 +337,19 @@ public struct Execution: Sendable {
         let deadlineTimer = makeTimer()
         commands.append(.wait(until: now + poll.timeout, deadlineTimer))
         // `schedulePoll` replaces the pending step with the first poll's timer.
-        var job = JobProgress(info: info, pending: .pollTimer(deadlineTimer), deadlineTimer: deadlineTimer)
-        schedulePoll(&job, at: now, draw: draw, into: &commands)
+        job = JobProgress(info: info, pending: .pollTimer(deadlineTimer), deadlineTimer: deadlineTimer)
+        phase = .job
+        schedulePoll(at: now, draw: draw, into: &commands)
     }
 
     /// The next poll after the descriptor's interval: `initial × factor^n`, at most `max`, ± jitter.
-    private mutating func schedulePoll(
-        _ job: inout JobProgress, at now: Timestamp, draw: Double, minimum: Duration = .zero, into commands: inout [ExecutionCommand]
-    ) {
+    private mutating func schedulePoll(at now: Timestamp, draw: Double, minimum: Duration = .zero, into commands: inout [ExecutionCommand]) {
         let interval = currentProvider.poll?.interval ?? Backoff(initial: .seconds(5), max: .seconds(5))
-        var delay = Self.grown(interval.initial, by: interval.factor, steps: job.polls, cap: interval.max)
+        var delay = Self.grown(interval.initial, by: interval.factor, steps: job?.polls ?? 0, cap: interval.max)
         delay = Self.jittered(delay, by: interval.jitter, draw: draw)
         delay = max(delay, minimum)
         let timer = makeTimer()
-        job.pending = .pollTimer(timer)
-        phase = .job(job)
+        job?.pending = .pollTimer(timer)
         commands.append(.wait(until: now + delay, timer))
     }
 
@@ -360,14 +357,13 @@ public struct Execution: Sendable {
     /// next interval, within the job's timeout. Any other error means the accepted job is lost:
     /// a job failure, never the request's fault (a 404 on a job is not the user's 4xx).
     private mutating func pollFailed(
-        _ outcome: AttemptOutcome, job: JobProgress, fetch: Bool, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]
+        _ outcome: AttemptOutcome, fetch: Bool, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]
     ) {
         let transient = outcome.status == nil || outcome.status == 429 || (outcome.status ?? 0) >= 500
         guard transient, !outcome.outcomes.contains("bad_response") else {
             fail(outcome.lostJob(), call: fetch ? "result" : "poll", at: now, draw: draw, into: &commands)
             return
         }
-        var job = job
         log(
             "poll_failed",
             ["provider": .string(currentProvider.id), "call": .string(fetch ? "result" : "poll"), "outcome": .string(outcome.summary)],
@@ -375,22 +371,19 @@ public struct Execution: Sendable {
         let wait = min(outcome.retryAfter ?? .zero, .seconds(60))
         if fetch {
             let timer = makeTimer()
-            job.pending = .resultTimer(timer)
-            phase = .job(job)
+            job?.pending = .resultTimer(timer)
             commands.append(.wait(until: now + max(currentProvider.poll?.interval.initial ?? .seconds(1), wait), timer))
         } else {
-            schedulePoll(&job, at: now, draw: draw, minimum: wait, into: &commands)
+            schedulePoll(at: now, draw: draw, minimum: wait, into: &commands)
         }
     }
 
     /// Fetches a succeeded job's result (the descriptor's second call).
-    private mutating func fetchResult(_ job: JobProgress, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
-        var job = job
-        guard let fetch = currentProvider.result.fetch else { return }
+    private mutating func fetchResult(at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
+        guard let fetch = currentProvider.result.fetch, let info = job?.info else { return }
         do {
-            let call = try render(fetch, purpose: .result, variables: variables(job: job.info))
-            job.pending = .result(call.id)
-            phase = .job(job)
+            let call = try render(fetch, purpose: .result, id: makeCall(), variables: variables(job: info))
+            job?.pending = .result(call.id)
             commands.append(.send(call))
         } catch {
             fail(.badResponse("cannot render the result call: \(error.message)"), call: "result", at: now, draw: draw, into: &commands)
@@ -398,9 +391,9 @@ public struct Execution: Sendable {
     }
 
     private mutating func cancelJob(at now: Timestamp, into commands: inout [ExecutionCommand]) {
-        guard case .job(let job) = phase else { return }
+        guard case .job = phase, let info = job?.info else { return }
         guard let spec = currentProvider.cancel,
-            let call = try? render(spec, purpose: .cancel, variables: variables(job: job.info))
+            let call = try? render(spec, purpose: .cancel, id: makeCall(), variables: variables(job: info))
         else { return }
         commands.append(.send(call))
     }
@@ -586,12 +579,11 @@ public struct Execution: Sendable {
         log("attempt_skipped", ["provider": .string(currentProvider.id), "reason": .string(reason)], at: now, into: &commands)
     }
 
-    private mutating func render(
-        _ spec: HTTPRequestSpec, purpose: OutboundCall.Purpose, variables: TemplateVariables
+    private func render(
+        _ spec: HTTPRequestSpec, purpose: OutboundCall.Purpose, id: CallID, variables: TemplateVariables
     ) throws(TemplateError) -> OutboundCall {
         let renderer = CallRenderer(variables: variables)
-        return options.rendersCalls
-            ? try renderer.render(spec, purpose: purpose, id: makeCall()) : try renderer.checked(spec, purpose: purpose, id: makeCall())
+        return options.rendersCalls ? try renderer.render(spec, purpose: purpose, id: id) : try renderer.checked(spec, purpose: purpose, id: id)
     }
 }
 

@@ -26,31 +26,58 @@ struct TemplateVariables {
 
     /// The value of `name`, or nil when this request has none.
     func value(_ name: String) -> JSONValue? {
-        switch name {
-        case "request_id": return request.id.map(JSONValue.string)
-        case "user": return request.user.map(JSONValue.string)
-        case "kind": return .string(request.kind.rawValue)
-        case "prompt": return request.prompt.map(JSONValue.string)
-        case "duration_s": return (entry.params.durationSeconds ?? request.durationSeconds).map(JSONValue.int)
-        case "aspect_ratio": return (entry.params.aspectRatio ?? request.aspectRatio).map { .string($0.description) }
-        case "quality", "tier": return .string(entry.tier)
-        case "resolution": return entry.params.resolution.map { .string($0.description) }
-        case "fps": return entry.params.fps.map(JSONValue.int)
-        case "bitrate_kbps": return entry.params.bitrateKbps.map(JSONValue.int)
+        guard let known = Self.known[name] else { return prefixed(name) }
+        switch known {
+        case .requestID: return request.id.map(JSONValue.string)
+        case .user: return request.user.map(JSONValue.string)
+        case .kind: return .string(request.kind.rawValue)
+        case .prompt: return request.prompt.map(JSONValue.string)
+        case .durationSeconds: return (entry.params.durationSeconds ?? request.durationSeconds).map(JSONValue.int)
+        case .aspectRatio: return (entry.params.aspectRatio ?? request.aspectRatio).map { .string($0.description) }
+        case .tier: return .string(entry.tier)
+        case .resolution: return entry.params.resolution.map { .string($0.description) }
+        case .fps: return entry.params.fps.map(JSONValue.int)
+        case .bitrateKbps: return entry.params.bitrateKbps.map(JSONValue.int)
         // Neutral voice settings when the request gives none.
-        case "voice.speed": return request.voice["speed"] ?? .double(1.0)
-        case "voice.pitch": return request.voice["pitch"] ?? .double(0.0)
-        case "image.url": return image?.url.map(JSONValue.string)
-        case "image.base64": return image.map { .string($0.base64) }
-        case "image.data_uri": return image.map { .string($0.dataURI) }
-        case "image.mime": return image.map { .string($0.mime) }
-        case "idempotency_key": return .string(idempotencyKey)
-        case "job.id": return job?.id.map(JSONValue.string)
-        case "job.poll_url": return job?.pollURL.map(JSONValue.string)
-        case "job.result_url": return job?.resultURL.map(JSONValue.string)
-        case "job.cancel_url": return job?.cancelURL.map(JSONValue.string)
-        default: break
+        case .voiceSpeed: return request.voice["speed"] ?? .double(1.0)
+        case .voicePitch: return request.voice["pitch"] ?? .double(0.0)
+        case .imageURL: return image?.url.map(JSONValue.string)
+        case .imageBase64: return image.map { .string($0.base64) }
+        case .imageDataURI: return image.map { .string($0.dataURI) }
+        case .imageMIME: return image.map { .string($0.mime) }
+        case .idempotencyKey: return .string(idempotencyKey)
+        case .jobID: return job?.id.map(JSONValue.string)
+        case .jobPollURL: return job?.pollURL.map(JSONValue.string)
+        case .jobResultURL: return job?.resultURL.map(JSONValue.string)
+        case .jobCancelURL: return job?.cancelURL.map(JSONValue.string)
         }
+    }
+
+    /// True when `name` has a value: what ``value(_:)`` says, without building the value, for
+    /// a driver that only checks a call would render (the simulator, on every call).
+    func has(_ name: String) -> Bool {
+        guard let known = Self.known[name] else { return prefixed(name) != nil }
+        switch known {
+        case .kind, .tier, .voiceSpeed, .voicePitch, .idempotencyKey: return true
+        case .requestID: return request.id != nil
+        case .user: return request.user != nil
+        case .prompt: return request.prompt != nil
+        case .durationSeconds: return entry.params.durationSeconds != nil || request.durationSeconds != nil
+        case .aspectRatio: return entry.params.aspectRatio != nil || request.aspectRatio != nil
+        case .resolution: return entry.params.resolution != nil
+        case .fps: return entry.params.fps != nil
+        case .bitrateKbps: return entry.params.bitrateKbps != nil
+        case .imageURL: return image?.url != nil
+        case .imageBase64, .imageDataURI, .imageMIME: return image != nil
+        case .jobID: return job?.id != nil
+        case .jobPollURL: return job?.pollURL != nil
+        case .jobResultURL: return job?.resultURL != nil
+        case .jobCancelURL: return job?.cancelURL != nil
+        }
+    }
+
+    /// Variables under a prefix (`voice.`, `features.`, `metadata.`) and the descriptor's mappings.
+    private func prefixed(_ name: String) -> JSONValue? {
         if name.hasPrefix("voice.") { return request.voice[String(name.dropFirst("voice.".count))] }
         // A feature the request does not mention is off.
         if name.hasPrefix("features.") { return .bool(request.features[String(name.dropFirst("features.".count))] ?? false) }
@@ -60,4 +87,19 @@ struct TemplateVariables {
         }
         return nil
     }
+
+    /// The variables with fixed names, found by one hash: templates name a dozen each, for every call.
+    private enum Known {
+        case requestID, user, kind, prompt, durationSeconds, aspectRatio, tier, resolution, fps, bitrateKbps, voiceSpeed, voicePitch
+        case imageURL, imageBase64, imageDataURI, imageMIME, idempotencyKey, jobID, jobPollURL, jobResultURL, jobCancelURL
+    }
+
+    private static let known: [String: Known] = [
+        "request_id": .requestID, "user": .user, "kind": .kind, "prompt": .prompt, "duration_s": .durationSeconds,
+        "aspect_ratio": .aspectRatio, "quality": .tier, "tier": .tier, "resolution": .resolution, "fps": .fps,
+        "bitrate_kbps": .bitrateKbps, "voice.speed": .voiceSpeed, "voice.pitch": .voicePitch, "image.url": .imageURL,
+        "image.base64": .imageBase64, "image.data_uri": .imageDataURI, "image.mime": .imageMIME,
+        "idempotency_key": .idempotencyKey, "job.id": .jobID, "job.poll_url": .jobPollURL, "job.result_url": .jobResultURL,
+        "job.cancel_url": .jobCancelURL,
+    ]
 }

@@ -54,7 +54,10 @@ public struct ScenarioFault: Sendable, Hashable {
     public var probability: Double
     public var window: ScenarioWindow
     /// The calls it applies to; `[.submit]` unless the scenario says otherwise.
-    public var calls: Set<ProviderCallKind>
+    public var calls: Set<ProviderCallKind> { didSet { callMask = Self.mask(calls) } }
+    /// `calls` as bits: every simulated call asks every fault, and hashing a set member costs
+    /// more than the rest of the question.
+    private var callMask: UInt8
     /// Where the fault is written; nil for one built in code.
     public var location: SourceLocation?
 
@@ -72,10 +75,22 @@ public struct ScenarioFault: Sendable, Hashable {
         self.window = window
         self.calls = calls
         self.location = location
+        callMask = Self.mask(calls)
     }
 
     /// True when the fault can fire for `call` at `elapsed`.
     public func applies(to call: ProviderCallKind, at elapsed: Duration) -> Bool {
-        calls.contains(call) && window.contains(elapsed)
+        callMask & Self.bit(call) != 0 && window.contains(elapsed)
     }
+
+    private static func bit(_ call: ProviderCallKind) -> UInt8 {
+        switch call {
+        case .submit: 1
+        case .poll: 2
+        case .result: 4
+        case .cancel: 8
+        }
+    }
+
+    private static func mask(_ calls: Set<ProviderCallKind>) -> UInt8 { calls.reduce(0) { $0 | bit($1) } }
 }

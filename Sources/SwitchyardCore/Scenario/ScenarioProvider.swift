@@ -29,13 +29,16 @@ public struct ScenarioProvider: Sendable, Hashable {
     ///   - elapsed: time since the scenario started (the emulator's start, the simulation's 0).
     ///   - draw: a uniform draw in [0, 1).
     public func fault(for call: ProviderCallKind, at elapsed: Duration, draw: Double) -> ScenarioFault? {
-        var cumulative = 0.0
-        // By index: only the fault that fires is copied out.
-        for index in faults.indices where faults[index].applies(to: call, at: elapsed) {
-            cumulative += faults[index].probability
-            if draw < cumulative { return faults[index] }
+        // Read in place: only the fault that fires is copied out.
+        let index = faults.withUnsafeBufferPointer { faults -> Int? in
+            var cumulative = 0.0
+            for index in faults.indices where faults[index].applies(to: call, at: elapsed) {
+                cumulative += faults[index].probability
+                if draw < cumulative { return index }
+            }
+            return nil
         }
-        return nil
+        return index.map { faults[$0] }
     }
 
     /// The faults that can fire for `call` at `elapsed`, in order.
