@@ -1,5 +1,4 @@
 import Dispatch
-import Yams
 
 /// Decodes and validates a whole config: every file, then the references between them.
 ///

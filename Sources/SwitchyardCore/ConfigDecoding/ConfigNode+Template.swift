@@ -1,5 +1,3 @@
-import Yams
-
 extension ConfigNode {
     /// Compiles the node as a template (a whole JSON tree, or a string), reporting each bad
     /// placeholder at its own line and column.
@@ -55,9 +53,6 @@ extension ConfigNode {
                 }
             }
             return failed ? nil : .object(members)
-        case .alias:
-            error("aliases are not supported in templates (\(name))", code: "wrong-type")
-            return nil
         }
     }
 

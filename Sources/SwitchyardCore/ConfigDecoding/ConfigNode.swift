@@ -1,31 +1,27 @@
 import OrderedCollections
-import Yams
 
 /// A YAML node with its file position, read by the config decoders.
 ///
 /// Every accessor reports a located diagnostic and returns nil on bad input, so a decoder
 /// keeps going and one load reports all of a file's errors.
 struct ConfigNode {
-    let node: Yams.Node
+    let node: YAMLNode
     let context: DecodingContext
     /// Where the node starts.
     let location: SourceLocation
     /// Where the node sits in its document; rendered only for messages.
     let trail: KeyPathTrail?
 
-    init(node: Yams.Node, context: DecodingContext, trail: KeyPathTrail?, fallback: SourceLocation? = nil) {
+    init(node: YAMLNode, context: DecodingContext, trail: KeyPathTrail?) {
         self.node = node
         self.context = context
         self.trail = trail
-        if let mark = node.mark {
-            location = SourceLocation(file: context.file, line: mark.line, column: mark.column)
-        } else {
-            location = fallback ?? SourceLocation(file: context.file, line: 1, column: 1)
-        }
+        let mark = node.mark
+        location = SourceLocation(file: context.file, line: mark.line, column: mark.column)
     }
 
-    func child(_ node: Yams.Node, key: String) -> ConfigNode {
-        ConfigNode(node: node, context: context, trail: KeyPathTrail(parent: trail, step: .key(key)), fallback: location)
+    func child(_ node: YAMLNode, key: String) -> ConfigNode {
+        ConfigNode(node: node, context: context, trail: KeyPathTrail(parent: trail, step: .key(key)))
     }
 
     func error(_ message: String, code: String = "invalid-value") {
@@ -47,7 +43,6 @@ struct ConfigNode {
         switch node {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
-        case .alias: return "an alias"
         case .scalar(let scalar):
             if scalar.style != .plain { return "the string \"\(scalar.string)\"" }
             if isNull { return "null" }
@@ -108,7 +103,7 @@ struct ConfigNode {
             return nil
         }
         return sequence.enumerated().map { index, element in
-            ConfigNode(node: element, context: context, trail: KeyPathTrail(parent: trail, step: .index(index)), fallback: location)
+            ConfigNode(node: element, context: context, trail: KeyPathTrail(parent: trail, step: .index(index)))
         }
     }
 
@@ -295,7 +290,7 @@ struct ConfigNode {
                 // YAML merge keys (`<<: *defaults`), as MappingReader reads them: the mapping's
                 // own keys win, then earlier merges.
                 if keyText == "<<", key.scalar?.style == .plain {
-                    let sources: [Yams.Node] = if case .sequence(let list) = value { Array(list) } else { [value] }
+                    let sources: [YAMLNode] = if case .sequence(let list) = value { Array(list) } else { [value] }
                     for source in sources {
                         guard case .object(let members) = child(source, key: keyText).jsonValue() else {
                             child(source, key: keyText).error("a merge key '<<' needs a mapping or a list of mappings", code: "wrong-type")
@@ -311,8 +306,6 @@ struct ConfigNode {
                 object[entry.key] = entry.value
             }
             return .object(object)
-        case .alias:
-            return .null
         }
     }
 }

@@ -1,21 +1,21 @@
-import Yams
-
 /// Strict access to a YAML mapping: remembers which keys the decoder asked for and reports
 /// every other key as unknown, with a "did you mean" hint.
 final class MappingReader {
     /// One key and value, kept as raw nodes until the decoder asks for them.
     private struct Entry {
         var key: String
-        var keyNode: Node
-        var value: Node
+        var keyNode: YAMLNode
+        var value: YAMLNode
     }
 
     let owner: ConfigNode
     private let entries: [Entry]
+    /// The entries' keys, in order: searched without copying an entry (and its nodes) per step.
+    private let keys: [String]
     private var asked: [String] = []
     private var consumedAll = false
 
-    init(owner: ConfigNode, mapping: Node.Mapping) {
+    init(owner: ConfigNode, mapping: YAMLNode.Mapping) {
         self.owner = owner
         var entries: [Entry] = []
         var merged: [Entry] = []
@@ -28,13 +28,15 @@ final class MappingReader {
             }
         }
         // YAML merge keys (`<<: *defaults`): the mapping's own keys win, then earlier merges.
-        for entry in merged where !entries.contains(where: { $0.key == entry.key }) {
-            entries.append(entry)
+        if !merged.isEmpty {
+            var seen = Set(entries.map(\.key))
+            for entry in merged where seen.insert(entry.key).inserted { entries.append(entry) }
         }
         self.entries = entries
+        keys = entries.map(\.key)
     }
 
-    private static func mergeEntries(_ node: Node, keyNode: Node, owner: ConfigNode) -> [Entry] {
+    private static func mergeEntries(_ node: YAMLNode, keyNode: YAMLNode, owner: ConfigNode) -> [Entry] {
         switch node {
         case .mapping(let mapping):
             return MappingReader(owner: owner, mapping: mapping).entries
@@ -46,15 +48,14 @@ final class MappingReader {
         }
     }
 
-    private static func keyConfigNode(_ node: Node, owner: ConfigNode) -> ConfigNode {
-        ConfigNode(node: node, context: owner.context, trail: owner.trail, fallback: owner.location)
+    private static func keyConfigNode(_ node: YAMLNode, owner: ConfigNode) -> ConfigNode {
+        ConfigNode(node: node, context: owner.context, trail: owner.trail)
     }
 
     /// The value of an optional key.
     subscript(key: String) -> ConfigNode? {
         asked.append(key)
-        // By index: `first(where:)` would copy every entry it passes, nodes and all.
-        guard let index = entries.firstIndex(where: { $0.key == key }) else { return nil }
+        guard let index = keys.firstIndex(of: key) else { return nil }
         return owner.child(entries[index].value, key: key)
     }
 
@@ -67,7 +68,7 @@ final class MappingReader {
 
     /// Accepts top-level `x-` keys, which hold YAML anchors for reuse (as in Compose files).
     func allowExtensionKeys() {
-        asked += entries.map(\.key).filter { $0.hasPrefix("x-") }
+        asked += keys.filter { $0.hasPrefix("x-") }
     }
 
     /// Stops reporting unknown keys: once the key that gives the others meaning is bad,
@@ -78,13 +79,13 @@ final class MappingReader {
 
     /// Where `key` itself is written, for findings about the entry as a whole.
     func keyLocation(_ key: String) -> SourceLocation? {
-        guard let index = entries.firstIndex(where: { $0.key == key }) else { return nil }
+        guard let index = keys.firstIndex(of: key) else { return nil }
         return Self.keyConfigNode(entries[index].keyNode, owner: owner).location
     }
 
     /// True when the mapping has the key, without reading it.
     func has(_ key: String) -> Bool {
-        entries.contains { $0.key == key }
+        keys.contains(key)
     }
 
     /// All entries, for mappings whose keys are names chosen by the user (tiers, headers).

@@ -1,5 +1,3 @@
-import Yams
-
 extension PolicyTestFile {
     /// A test file's decoding: the file when it has no errors, and every finding.
     public struct LoadResult: Sendable {
@@ -23,7 +21,8 @@ extension PolicyTestFile {
         let context = DecodingContext(file: path, variables: [:], diagnostics: collector)
         var cases: [PolicyTestCase]?
         let documents = YAMLDocuments.parse(text, path: path, collector: collector)
-        if documents.count > 1, let mark = documents[1].mark {
+        if documents.count > 1 {
+            let mark = documents[1].mark
             collector.error(
                 "a policy test file holds one YAML document", at: SourceLocation(file: path, line: mark.line, column: mark.column),
                 code: "invalid-value")

@@ -1,5 +1,3 @@
-import Yams
-
 extension Scenario {
     /// A scenario file's decoding: the scenario when the file has no errors, and every finding.
     public struct LoadResult: Sendable {
@@ -30,9 +28,10 @@ extension Scenario {
     }
 
     /// The one YAML document of a scenario.
-    private static func document(text: String, path: String, collector: DiagnosticCollector) -> Node? {
+    private static func document(text: String, path: String, collector: DiagnosticCollector) -> YAMLNode? {
         let nodes = YAMLDocuments.parse(text, path: path, collector: collector)
-        if nodes.count > 1, let mark = nodes[1].mark {
+        if nodes.count > 1 {
+            let mark = nodes[1].mark
             collector.error(
                 "a scenario file holds one YAML document", at: SourceLocation(file: path, line: mark.line, column: mark.column), code: "invalid-value"
             )
