@@ -1,3 +1,4 @@
+import OrderedCollections
 import SwitchyardCore
 import Testing
 
@@ -89,6 +90,11 @@ struct JSONParserTests {
         let value = try JSONValue.parse(#"{"a": 1, "b": 2, "a": 3}"#)
         #expect(value == ["a": 3, "b": 2])
         #expect(value.jsonString() == #"{"a":3,"b":2}"#)
+        // Past 16 members keys are found by hash: the same rule holds, members in first order.
+        let many = (0..<40).map { "\"k\($0 % 25)\": \($0)" }.joined(separator: ", ")
+        let large = try JSONValue.parse("{\(many)}")
+        #expect(large.objectValue?.keys.elementsEqual((0..<25).map { "k\($0)" }) == true)
+        #expect(large.objectValue?["k3"] == 28 && large.objectValue?["k20"] == 20 && large.objectValue?["k24"] == 24)
     }
 
     @Test func bytesMustBeValidUTF8() throws {

@@ -107,4 +107,26 @@ import Testing
         #expect(output.string == value.jsonString())
         #expect(value.jsonString() == #"{"a":[1,-2,3.5,1e-07,true,false,null,{"b":"\u0001\"\\"}],"c":{},"d":[]}"#)
     }
+
+    /// Decimals are written without formatting a double, and must read exactly as the double
+    /// would: at the edges of the fast path (10^-4, 15 digits, 2^53) and across random amounts.
+    @Test func decimalsAreWrittenAsTheirDoubles() {
+        func both(_ units: Int64, _ scale: Int) -> (String, String) {
+            let decimal = JSONByteWriter()
+            decimal.decimal(units, scale: scale)
+            let double = JSONByteWriter()
+            double.double(Double(units) / Double((0..<scale).reduce(Int64(1)) { product, _ in product * 10 }))
+            return (decimal.string, double.string)
+        }
+        var edges: [Int64] = [0, 1, 9, 10, 99, 100, 101, 999, 1000, 1_000_000, 1_500_000, 123_456_789, 999_999_999_999_999]
+        edges += [1_000_000_000_000_000, 9_007_199_254_740_993, .max, .min + 1]
+        var random = SplitMix64(seed: 11)
+        for _ in 0..<5000 { edges.append(Int64(bitPattern: random.next()) >> Int64(random.next() % 60)) }
+        for units in edges {
+            for scale in [0, 3, 6] {
+                let (decimal, double) = both(units, scale)
+                #expect(decimal == double, "\(units) at scale \(scale)")
+            }
+        }
+    }
 }

@@ -279,6 +279,28 @@ import Testing
             ])
     }
 
+    /// Keys are matched by length, then text: every known key reads, and a key of a known
+    /// length that is no field is unknown.
+    @Test func everyRequestFieldDecodes() throws {
+        let json: JSONValue = [
+            "id": "r", "user": "u", "kind": "video", "prompt": "p", "image": ["path": "a.png"], "duration_s": 20, "quality": "premium",
+            "aspect_ratio": "9:16", "voice": ["speed": 1.2], "features": ["lip_sync": true], "metadata": ["team": "x"], "at": 1.5,
+        ]
+        let request = try Request.decode(json).get()
+        #expect(request.id == "r" && request.user == "u" && request.prompt == "p" && request.durationSeconds == 20)
+        #expect(request.quality == "premium" && request.aspectRatio == AspectRatio(width: 9, height: 16) && request.image != nil)
+        #expect(request.voice["speed"] == 1.2 && request.features == ["lip_sync": true] && request.metadata["team"] == "x")
+        for impostor in ["ix", "kine", "imago", "prompy", "qualitz", "featured", "duration_m", "aspect_ratiO"] {
+            var fields = json.objectValue!
+            fields[impostor] = 1
+            guard case .failure(let errors) = Request.decode(.object(fields)) else {
+                Issue.record("\(impostor) was accepted")
+                continue
+            }
+            #expect(errors.errors.map(\.field) == [impostor])
+        }
+    }
+
     @Test func base64ImagesAreMeasured() throws {
         let json: JSONValue = ["kind": "video", "prompt": "p", "image": ["base64": "aGVsbG8=", "mime": "image/png"]]
         let request = try Request.decode(json).get()

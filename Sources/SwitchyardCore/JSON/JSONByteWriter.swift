@@ -79,6 +79,37 @@ public final class JSONByteWriter {
         text.withUTF8 { append($0) }
     }
 
+    /// `units / 10^scale` written exactly as ``double(_:)`` writes the nearest double, without
+    /// formatting a double: money and durations are decimals, and plans print several per line.
+    /// Up to 15 significant digits the shortest round-trip form of that double is the decimal
+    /// itself; outside that, and where Swift switches to exponents (below 10^-4, from 2^53),
+    /// it falls back to ``double(_:)``.
+    public func decimal(_ units: Int64, scale: Int) {
+        let divisor = Self.powersOfTen[scale]
+        let magnitude = units.magnitude
+        guard magnitude < 1_000_000_000_000_000, magnitude == 0 || magnitude >= divisor / 10_000 else {
+            return double(Double(units) / Double(divisor))
+        }
+        if units < 0 { append(UInt8(ascii: "-")) }
+        int(Int(magnitude / divisor))
+        append(UInt8(ascii: "."))
+        var fraction = magnitude % divisor
+        guard fraction > 0 else { return append(UInt8(ascii: "0")) }
+        // The fraction's digits, zero-padded to `scale`, without trailing zeros.
+        var digits = scale
+        while fraction % 10 == 0 {
+            fraction /= 10
+            digits -= 1
+        }
+        var place = Self.powersOfTen[digits - 1]
+        while place > 0 {
+            append(UInt8(ascii: "0") + UInt8(fraction / place % 10))
+            place /= 10
+        }
+    }
+
+    private static let powersOfTen: [UInt64] = (0...18).map { power in (0..<power).reduce(1) { product, _ in product * 10 } }
+
     /// A string literal; only `"`, `\` and C0 controls are escaped.
     public func string(_ value: String) {
         append(UInt8(ascii: "\""))

@@ -90,12 +90,20 @@ struct JSONParser {
     private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
         if depth > maxDepth { throw error("nesting deeper than the maximum depth of \(maxDepth)") }
         index += 1
-        var object = JSONObject()
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             index += 1
-            return .object(object)
+            return .object(JSONObject())
         }
+        // Members are gathered in two arrays and handed over whole: inserting them one by one
+        // cost most of a request line's parse. A repeated key keeps its first place and its
+        // last value, as the dictionary's setter did.
+        var keys: [String] = []
+        var values: [JSONValue] = []
+        keys.reserveCapacity(8)
+        values.reserveCapacity(8)
+        /// Key positions, once an object is too large to search linearly.
+        var positions: [String: Int]?
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else {
@@ -107,14 +115,23 @@ struct JSONParser {
                 throw error("expected ':' after object key, found \(describeByte(at: index))")
             }
             index += 1
-            object[key] = try parseValue(depth: depth)
+            let value = try parseValue(depth: depth)
+            let existing = positions.map { $0[key] } ?? keys.firstIndex(of: key)
+            if let existing {
+                values[existing] = value
+            } else {
+                positions?[key] = keys.count
+                keys.append(key)
+                values.append(value)
+                if positions == nil, keys.count > 16 { positions = Dictionary(uniqueKeysWithValues: zip(keys, keys.indices)) }
+            }
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","):
                 index += 1
             case UInt8(ascii: "}"):
                 index += 1
-                return .object(object)
+                return .object(JSONObject(uncheckedUniqueKeys: keys, values: values))
             default:
                 throw error("expected ',' or '}' in object, found \(describeByte(at: index))")
             }

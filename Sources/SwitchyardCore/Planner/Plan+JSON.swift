@@ -77,13 +77,13 @@ extension PlanEntry {
         output.raw(",\"params\":")
         params.writeJSON(to: output)
         output.raw(",\"estimated_cost\":")
-        output.double(estimatedCost.doubleValue)
+        output.decimal(estimatedCost.micros, scale: 6)
         output.raw(",\"currency\":")
         output.string(currency)
         output.raw(",\"downgrade\":")
         output.bool(downgrade)
         output.raw(",\"attempt_timeout_s\":")
-        output.double(attemptTimeout.secondsValue)
+        output.decimal(attemptTimeout.milliseconds, scale: 3)
         output.raw("}")
     }
 }
@@ -174,11 +174,11 @@ extension WorstCase {
         output.raw(",\"uncapped_attempts\":")
         output.int(uncappedAttempts)
         output.raw(",\"wall_time_s\":")
-        output.double(wallTime.secondsValue)
+        output.decimal(wallTime.milliseconds, scale: 3)
         output.raw(",\"uncapped_wall_time_s\":")
-        output.double(uncappedWallTime.secondsValue)
+        output.decimal(uncappedWallTime.milliseconds, scale: 3)
         output.raw(",\"cost\":")
-        output.double(cost.doubleValue)
+        output.decimal(cost.micros, scale: 6)
         output.raw("}")
     }
 }

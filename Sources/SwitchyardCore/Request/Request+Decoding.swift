@@ -12,9 +12,31 @@ extension Request {
         case id, user, kind, prompt, image, durationSeconds, quality, aspectRatio, voice, features, metadata, at
 
         var key: String { knownKeys[rawValue] }
-    }
 
-    private static let fieldsByKey = Dictionary(uniqueKeysWithValues: Field.allCases.map { ($0.key, $0) })
+        /// The field `key` names: by its length, then at most two comparisons. Every request
+        /// line has a dozen keys, and hashing each cost more than the rest of its decoding.
+        init?(key: String) {
+            let candidates: (Field?, Field?) =
+                switch key.utf8.count {
+                case 2: (.id, .at)
+                case 4: (.user, .kind)
+                case 5: (.image, .voice)
+                case 6: (.prompt, nil)
+                case 7: (.quality, nil)
+                case 8: (.features, .metadata)
+                case 10: (.durationSeconds, nil)
+                case 12: (.aspectRatio, nil)
+                default: (nil, nil)
+                }
+            if let first = candidates.0, first.key == key {
+                self = first
+            } else if let second = candidates.1, second.key == key {
+                self = second
+            } else {
+                return nil
+            }
+        }
+    }
 
     /// The longest output a request may ask for: a day. Longer is a typo, and would overflow costs.
     static let maxDurationSeconds = 86_400
@@ -42,7 +64,7 @@ extension Request {
         // compares it with every key, and request lines are decoded by the hundred thousand.
         var fields = [JSONValue?](repeating: nil, count: knownKeys.count)
         for (key, value) in object {
-            guard let field = fieldsByKey[key] else {
+            guard let field = Field(key: key) else {
                 fail(key, "unknown field\(Suggestion.hint(for: key, in: knownKeys))", "unknown_field")
                 continue
             }
