@@ -116,6 +116,7 @@ let package = Package(
                 "SwitchyardEmulator",
                 "SwitchyardSimulator",
                 "SwitchyardCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],

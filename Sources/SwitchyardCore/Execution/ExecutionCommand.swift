@@ -45,6 +45,26 @@ public struct OutboundCall: Sendable, Hashable {
     public struct HeaderField: Sendable, Hashable {
         public var name: String
         public var value: String
+
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// For drivers and tools that make calls of their own; executions render theirs.
+    public init(
+        id: CallID, provider: String, purpose: Purpose, method: HTTPRequestSpec.Method, url: String, headers: [HeaderField] = [],
+        body: String? = nil, timeout: Duration
+    ) {
+        self.id = id
+        self.provider = provider
+        self.purpose = purpose
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
     }
 }
 

@@ -16,6 +16,9 @@ public struct CircuitBreaker: Sendable {
     public private(set) var state: State = .closed
     private var consecutive = 0
     private var recent: Deque<(at: Timestamp, failed: Bool)> = []
+    /// How many of `recent` failed, kept as calls enter and leave the window: counting them on
+    /// every failure cost time in proportion to the traffic.
+    private var recentFailures = 0
 
     public init(settings: CircuitBreakerSettings) {
         self.settings = settings
@@ -49,7 +52,10 @@ public struct CircuitBreaker: Sendable {
 
     public mutating func record(failed: Bool, at now: Timestamp) {
         recent.append((now, failed))
-        while let first = recent.first, now.millisecondsSinceEpoch - first.at.millisecondsSinceEpoch > settings.window.milliseconds {
+        if failed { recentFailures += 1 }
+        let window = settings.window.milliseconds
+        while let first = recent.first, now.millisecondsSinceEpoch - first.at.millisecondsSinceEpoch > window {
+            if first.failed { recentFailures -= 1 }
             recent.removeFirst()
         }
         consecutive = failed ? consecutive + 1 : 0
@@ -60,8 +66,7 @@ public struct CircuitBreaker: Sendable {
             break
         case .closed:
             guard failed else { return }
-            let failures = recent.lazy.filter(\.failed).count
-            let rateTripped = recent.count >= settings.minimumCalls && Double(failures) / Double(recent.count) >= settings.failureRate
+            let rateTripped = recent.count >= settings.minimumCalls && Double(recentFailures) / Double(recent.count) >= settings.failureRate
             if consecutive >= settings.consecutiveFailures || rateTripped { trip(at: now) }
         }
     }
@@ -83,12 +88,14 @@ public struct CircuitBreaker: Sendable {
         state = .open(until: now + settings.cooldown)
         consecutive = 0
         recent.removeAll()
+        recentFailures = 0
     }
 
     private mutating func reset() {
         state = .closed
         consecutive = 0
         recent.removeAll()
+        recentFailures = 0
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import OrderedCollections
 import SwitchyardCore
 
@@ -43,10 +44,26 @@ struct Redactor: Sendable {
 
     func redact(_ text: String) -> String {
         guard text.utf8.count >= shortest else { return text }
+        // Searched in place first: almost every string holds no secret, and copying each one
+        // out to bytes was most of the cost.
+        var text = text
+        guard text.withUTF8({ bytes in secrets.contains { Self.occurs($0, in: bytes) } }) else { return text }
         var bytes = Array(text.utf8)
         var changed = false
         for secret in secrets where Self.replace(secret, in: &bytes) { changed = true }
         return changed ? String(decoding: bytes, as: UTF8.self) : text
+    }
+
+    private static func occurs(_ secret: [UInt8], in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= secret.count, let first = secret.first else { return false }
+        return secret.withUnsafeBufferPointer { secret in
+            var index = 0
+            while index + secret.count <= bytes.count {
+                if bytes[index] == first, memcmp(bytes.baseAddress! + index, secret.baseAddress!, secret.count) == 0 { return true }
+                index += 1
+            }
+            return false
+        }
     }
 
     /// Replaces every occurrence of `secret` in `bytes`; true when there was one.

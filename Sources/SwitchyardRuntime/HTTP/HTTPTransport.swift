@@ -36,67 +36,55 @@ public final class HTTPTransport: Sendable {
     /// Sends `call` with `auth` applied (the secret's value goes on the wire, nowhere else).
     public func perform(_ call: OutboundCall, auth: (ProviderAuth, secret: String)?) async -> ExecutionEvent {
         var url = call.url
-        var request = HTTPClientRequest(url: url)
-        request.method = HTTPMethod(rawValue: call.method.rawValue)
-        for header in call.headers { request.headers.add(name: header.name, value: header.value) }
+        var headers = HTTPHeaders()
+        for header in call.headers { headers.add(name: header.name, value: header.value) }
         if let (auth, secret) = auth {
             let value = (try? auth.value.renderString { $0 == "secret" ? .string(secret) : nil }) ?? secret
             switch auth.placement {
             case .header(let name):
-                request.headers.replaceOrAdd(name: name, value: value)
+                headers.replaceOrAdd(name: name, value: value)
             case .query(let name):
                 url += (url.contains("?") ? "&" : "?") + "\(Self.queryEncode(name))=\(Self.queryEncode(value))"
-                request.url = url
             }
         }
-        if let body = call.body { request.body = .bytes(ByteBuffer(string: body)) }
-        // One deadline for the head and the body: AsyncHTTPClient's own timeout ends at the
-        // head, so a provider that stalls mid-body would otherwise hold the call forever. A
-        // timer cancels the exchange.
-        let prepared = request
-        let exchange = Task { try await self.exchange(prepared, id: call.id, timeout: call.timeout) }
-        let timedOut = Atomic(false)
-        let timer = schedule(after: call.timeout) {
-            timedOut.store(true, ordering: .sequentiallyConsistent)
-            exchange.cancel()
+        let request: HTTPClient.Request
+        do {
+            request = try HTTPClient.Request(
+                url: url, method: HTTPMethod(rawValue: call.method.rawValue), headers: headers, body: call.body.map { .string($0) })
+        } catch {
+            return .transportFailure(call.id, .connection)
         }
-        let outcome = await withTaskCancellationHandler {
-            await exchange.result
-        } onCancel: {
-            exchange.cancel()
-        }
-        timer.cancel()
-        switch outcome {
-        case .success(let event):
-            return event
-        case .failure where timedOut.load(ordering: .sequentiallyConsistent):
+        // One deadline for the head and the body: the delegate API keeps it until the body
+        // ends, so a provider that stalls mid-body is cut off at the call's timeout.
+        let task = client.execute(
+            request: request, delegate: ResponseCollector(limit: maxResponseBytes), deadline: .now() + .milliseconds(call.timeout.milliseconds))
+        do {
+            let response = try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
+            return .response(call.id, response)
+        } catch let tooLarge as ResponseCollector.TooLarge {
+            let head = tooLarge.head
+            return .response(
+                call.id,
+                HTTPResponse(
+                    status: Int(head?.status.code ?? 0), headers: ResponseCollector.headers(of: head), body: .tooLarge(limit: maxResponseBytes)))
+        } catch let error as HTTPClientError where [.deadlineExceeded, .readTimeout, .connectTimeout].contains(error) {
             return .transportFailure(call.id, .timeout)
-        case .failure(let error as HTTPClientError) where [.deadlineExceeded, .readTimeout, .connectTimeout].contains(error):
-            return .transportFailure(call.id, .timeout)
-        case .failure:
+        } catch {
             return .transportFailure(call.id, .connection)
         }
     }
 
     /// Runs `work` after `delay` on the transport's timer thread, unless cancelled first.
     ///
-    /// What the runtime's timers use instead of `Task.sleep`, which arms a dispatch timer per
-    /// sleep that stays armed after a cancel: one per call and one per request cost more CPU
-    /// than the calls themselves (measured with `live-overhead`: 90 µs a request).
+    /// What the runtime's timers (deadlines, polls, retries) use instead of `Task.sleep`, which
+    /// arms a dispatch timer per sleep that stays armed after a cancel: one per request cost
+    /// more CPU than the calls themselves (measured with `live-overhead`).
     public func schedule(after delay: Duration, _ work: @escaping @Sendable () -> Void) -> TransportTimer {
         TransportTimer(timer: timers.schedule(after: delay, work))
-    }
-
-    private func exchange(_ request: HTTPClientRequest, id: CallID, timeout: Duration) async throws -> ExecutionEvent {
-        let response = try await client.execute(request, timeout: .milliseconds(timeout.milliseconds))
-        let headers = response.headers.map { (name: $0.name, value: $0.value) }
-        let body: ResponseBody
-        do {
-            body = Self.parse(try await response.body.collect(upTo: maxResponseBytes))
-        } catch is NIOTooManyBytesError {
-            body = .tooLarge(limit: maxResponseBytes)
-        }
-        return .response(id, HTTPResponse(status: Int(response.status.code), headers: headers, body: body))
     }
 
     /// Fetches a URL's bytes (an image given by URL), up to `limit`.
