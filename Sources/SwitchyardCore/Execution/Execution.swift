@@ -398,27 +398,47 @@ public struct Execution: Sendable {
         commands.append(.send(call))
     }
 
+    /// The state the first matching rule gives, and that rule. Rules are read in place, and
+    /// a path shared by consecutive rules (`$.status` in each) is resolved once.
     private static func state(of body: JSONValue, rules: [StateRule]) -> (JobState?, StateRule?) {
-        for rule in rules {
-            let value = rule.path.first(body)
-            let matches: Bool =
-                switch rule.test {
-                case .oneOf(let values): value.map(values.contains) ?? false
-                case .equals(let expected): value == expected
-                case .exists(let expected): (value != nil && value != .null) == expected
+        let matched = rules.withUnsafeBufferPointer { rules -> Int? in
+            var resolved: (path: JSONPath, value: JSONValue?)?
+            for index in rules.indices {
+                let path = rules[index].path
+                let value: JSONValue?
+                if let resolved, resolved.path == path {
+                    value = resolved.value
+                } else {
+                    value = path.first(body)
+                    resolved = (path, value)
                 }
-            if matches { return (rule.state, rule) }
+                let matches: Bool =
+                    switch rules[index].test {
+                    case .oneOf(let values): value.map(values.contains) ?? false
+                    case .equals(let expected): value == expected
+                    case .exists(let expected): (value != nil && value != .null) == expected
+                    }
+                if matches { return index }
+            }
+            return nil
         }
-        return (nil, nil)
+        guard let matched else { return (nil, nil) }
+        return (rules[matched].state, rules[matched])
     }
 
     // MARK: - Outcomes
 
     private mutating func succeed(with body: JSONValue, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
-        var outputs = JSONObject()
+        // Output names are a descriptor mapping's keys, so unique: handed over whole.
+        var names: [String] = []
+        var values: [JSONValue] = []
         for output in currentProvider.result.outputs {
-            if let value = output.path.first(body), !value.isNull { outputs[output.name] = value }
+            if let value = output.path.first(body), !value.isNull {
+                names.append(output.name)
+                values.append(value)
+            }
         }
+        let outputs = JSONObject(uncheckedUniqueKeys: names, values: values)
         guard let primary = currentProvider.result.outputs.first, outputs[primary.name] != nil else {
             fail(
                 .badResponse("the result has no \(currentProvider.result.outputs.first?.name ?? "output")"), call: "result", at: now, draw: draw,

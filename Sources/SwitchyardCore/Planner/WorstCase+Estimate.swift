@@ -18,7 +18,10 @@ extension WorstCase {
         var cost = Money.zero
         for provider in providers {
             uncappedAttempts += perProvider
-            uncappedTime += provider.attemptTime * perProvider + retries.maxRetryDelay
+            // Added up rather than multiplied: `Duration * Int` is a 128-bit multiply, and this
+            // runs for every entry of every plan. `perProvider` is a handful of attempts.
+            for _ in 0..<perProvider { uncappedTime += provider.attemptTime }
+            uncappedTime += retries.maxRetryDelay
             let counted = min(perProvider, attemptCap - attempts)
             if counted > 0 {
                 attempts += counted
