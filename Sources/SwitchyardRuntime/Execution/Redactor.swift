@@ -19,18 +19,36 @@ struct Redactor: Sendable {
     }
 
     func callAsFunction(_ event: DecisionEvent) -> DecisionEvent {
-        guard !secrets.isEmpty else { return event }
+        // Rebuilt only when a secret is there: nearly every event passes through unchanged.
+        guard !secrets.isEmpty, event.fields.values.contains(where: holdsSecret) else { return event }
         var event = event
         event.fields = event.fields.mapValues(redact)
         return event
     }
 
     func callAsFunction(_ result: ExecutionResult) -> ExecutionResult {
-        guard !secrets.isEmpty else { return result }
+        guard !secrets.isEmpty, result.message.map(holdsSecret) == true || result.outputs.values.contains(where: holdsSecret) else {
+            return result
+        }
         var result = result
         result.message = result.message.map(redact)
         result.outputs = result.outputs.mapValues(redact)
         return result
+    }
+
+    private func holdsSecret(_ value: JSONValue) -> Bool {
+        switch value {
+        case .string(let text): holdsSecret(text)
+        case .array(let items): items.contains(where: holdsSecret)
+        case .object(let members): members.values.contains(where: holdsSecret)
+        default: false
+        }
+    }
+
+    private func holdsSecret(_ text: String) -> Bool {
+        guard text.utf8.count >= shortest else { return false }
+        var text = text
+        return text.withUTF8 { bytes in secrets.contains { Self.occurs($0, in: bytes) } }
     }
 
     private func redact(_ value: JSONValue) -> JSONValue {
@@ -43,11 +61,9 @@ struct Redactor: Sendable {
     }
 
     func redact(_ text: String) -> String {
-        guard text.utf8.count >= shortest else { return text }
         // Searched in place first: almost every string holds no secret, and copying each one
         // out to bytes was most of the cost.
-        var text = text
-        guard text.withUTF8({ bytes in secrets.contains { Self.occurs($0, in: bytes) } }) else { return text }
+        guard holdsSecret(text) else { return text }
         var bytes = Array(text.utf8)
         var changed = false
         for secret in secrets where Self.replace(secret, in: &bytes) { changed = true }
