@@ -33,6 +33,7 @@ let package = Package(
         .target(
             name: "SwitchyardCore",
             dependencies: [
+                // For the libyaml it builds (its CYaml module): YAMLComposer reads libyaml's events.
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
