@@ -89,7 +89,7 @@ public struct ScenarioArrivals: Sendable, Hashable {
             number.withUTF8 { number in
                 user.withUTF8 { user in
                     guard source.contains(UInt8(ascii: "{")) else { return nil }
-                    // A placeholder never grows by more than the longer value.
+                    // Each placeholder (three bytes or more) becomes at most the longer value.
                     let capacity = source.count + (source.count / 3 + 1) * max(number.count, user.count)
                     return String(unsafeUninitializedCapacity: capacity) { out in
                         var written = 0
