@@ -2,11 +2,21 @@
 ///
 /// The heap orders small (time, sequence, slot) triples; the events themselves stay put in
 /// `slots`, so sifting moves 24 bytes at a time rather than whole requests and responses.
+///
+/// An event can be removed before it is due (a finished request's deadline timer). Removal
+/// only empties its slot; the heap drops the entry when it reaches the top, or all such
+/// entries at once when they are half of the heap. Without removal, every request's deadline
+/// would stay queued long after the request, and the heap would be as deep as the deadline is
+/// long in arrivals.
 struct EventQueue<Event> {
     private var heap: [Entry] = []
     private var slots: [Event?] = []
+    /// Bumped whenever a slot is freed, so a handle to an event that has left finds nothing.
+    private var generations: [UInt32] = []
     private var freeSlots: [Int] = []
     private var sequence = 0
+    /// Entries in the heap whose event was removed.
+    private var removed = 0
 
     private struct Entry {
         var time: Int64
@@ -18,8 +28,15 @@ struct EventQueue<Event> {
         }
     }
 
-    var isEmpty: Bool { heap.isEmpty }
-    var count: Int { heap.count }
+    /// One queued event, for ``remove(_:)``.
+    struct Handle {
+        fileprivate var slot: Int
+        fileprivate var generation: UInt32
+    }
+
+    var isEmpty: Bool { count == 0 }
+    /// Events queued and not removed.
+    var count: Int { heap.count - removed }
 
     /// Takes the next sequence number for an event kept outside the queue, so it still orders
     /// against queued events as if it had been pushed now.
@@ -29,16 +46,18 @@ struct EventQueue<Event> {
     }
 
     /// Whether the next queued event comes before an event at `time` that took `sequence`.
-    func hasEvent(before time: Int64, sequence: Int) -> Bool {
+    mutating func hasEvent(before time: Int64, sequence: Int) -> Bool {
+        dropRemovedTop()
         guard let top = heap.first else { return false }
         return top.isBefore(Entry(time: time, sequence: sequence, slot: 0))
     }
 
-    mutating func push(_ event: Event, at time: Int64) {
+    @discardableResult
+    mutating func push(_ event: Event, at time: Int64) -> Handle {
         push(event, at: time, sequence: reserveSequence())
     }
 
-    private mutating func push(_ event: Event, at time: Int64, sequence: Int) {
+    private mutating func push(_ event: Event, at time: Int64, sequence: Int) -> Handle {
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = free
@@ -46,37 +65,99 @@ struct EventQueue<Event> {
         } else {
             slot = slots.count
             slots.append(event)
+            generations.append(0)
         }
         heap.append(Entry(time: time, sequence: sequence, slot: slot))
-        var child = heap.count - 1
-        let entry = heap[child]
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard entry.isBefore(heap[parent]) else { break }
-            heap[child] = heap[parent]
-            child = parent
-        }
-        heap[child] = entry
+        siftUp(heap.count - 1)
+        return Handle(slot: slot, generation: generations[slot])
+    }
+
+    /// True while the event is queued: not yet popped, not removed.
+    func isQueued(_ handle: Handle) -> Bool {
+        generations[handle.slot] == handle.generation && slots[handle.slot] != nil
+    }
+
+    /// Takes the event out of the queue; nothing when it has already left.
+    mutating func remove(_ handle: Handle) {
+        guard isQueued(handle) else { return }
+        slots[handle.slot] = nil
+        removed += 1
+        if removed > 64, removed * 2 > heap.count { compact() }
     }
 
     mutating func pop() -> (time: Int64, event: Event)? {
+        dropRemovedTop()
+        guard let top = popTop() else { return nil }
+        let event = slots[top.slot].take()!
+        free(top.slot)
+        return (top.time, event)
+    }
+
+    private mutating func dropRemovedTop() {
+        while let top = heap.first, slots[top.slot] == nil {
+            _ = popTop()
+            free(top.slot)
+            removed -= 1
+        }
+    }
+
+    private mutating func free(_ slot: Int) {
+        generations[slot] &+= 1
+        freeSlots.append(slot)
+    }
+
+    private mutating func popTop() -> Entry? {
         guard let top = heap.first else { return nil }
         let last = heap.removeLast()
         if !heap.isEmpty {
-            var parent = 0
+            heap[0] = last
+            siftDown(0)
+        }
+        return top
+    }
+
+    /// Drops every removed entry and restores the heap order, in linear time.
+    private mutating func compact() {
+        var kept: [Entry] = []
+        kept.reserveCapacity(heap.count - removed)
+        for entry in heap {
+            if slots[entry.slot] == nil { free(entry.slot) } else { kept.append(entry) }
+        }
+        heap = kept
+        removed = 0
+        for index in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(index) }
+    }
+
+    // The sifts work on the heap's buffer: subscripting the array would check its uniqueness
+    // and bounds at every level.
+    private mutating func siftUp(_ index: Int) {
+        heap.withUnsafeMutableBufferPointer { heap in
+            var child = index
+            let entry = heap[child]
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard entry.isBefore(heap[parent]) else { break }
+                heap[child] = heap[parent]
+                child = parent
+            }
+            heap[child] = entry
+        }
+    }
+
+    private mutating func siftDown(_ index: Int) {
+        heap.withUnsafeMutableBufferPointer { heap in
+            var parent = index
+            let entry = heap[parent]
             while true {
                 let left = 2 * parent + 1
                 guard left < heap.count else { break }
                 let right = left + 1
                 let smaller = right < heap.count && heap[right].isBefore(heap[left]) ? right : left
-                guard heap[smaller].isBefore(last) else { break }
+                guard heap[smaller].isBefore(entry) else { break }
                 heap[parent] = heap[smaller]
                 parent = smaller
             }
-            heap[parent] = last
+            heap[parent] = entry
         }
-        let event = slots[top.slot].take()!
-        freeSlots.append(top.slot)
-        return (top.time, event)
     }
 }

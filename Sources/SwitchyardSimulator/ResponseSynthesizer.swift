@@ -9,8 +9,20 @@ import SwitchyardCore
 /// A class: it never changes, and providers call it for every answer without copying it.
 final class ResponseSynthesizer: Sendable {
     let provider: ProviderDescriptor
-    /// Every path the answers write, parsed once: an answer is built for every simulated call.
-    private let segments: [String: [SimplePath.Segment]]
+    /// Where each answer field goes, parsed once: an answer is built for every simulated call.
+    /// nil for a field the descriptor does not read, or reads through a path with no single
+    /// place to write (a filter or wildcard).
+    private let jobID: [SimplePath.Segment]?
+    private let pollURL: [SimplePath.Segment]?
+    private let resultURL: [SimplePath.Segment]?
+    private let cancelURL: [SimplePath.Segment]?
+    private let duration: [SimplePath.Segment]?
+    private let errorCode: [SimplePath.Segment]?
+    private let errorMessage: [SimplePath.Segment]?
+    /// Each output's, in `result.outputs` order.
+    private let outputs: [[SimplePath.Segment]?]
+    /// Each poll state rule's, in `poll.states` order.
+    private let states: [[SimplePath.Segment]?]
     /// The poll answer for each state, when it carries nothing but the state: most polls find
     /// a job still queued or running.
     private let plainPolls: [HTTPResponse]
@@ -23,38 +35,36 @@ final class ResponseSynthesizer: Sendable {
     init(provider: ProviderDescriptor) {
         self.provider = provider
         let urls = provider.submit.returnedURLs
-        var paths = [provider.submit.jobID, urls.poll, urls.result, urls.cancel, provider.result.durationPath].compactMap { $0 }
-        paths += provider.poll?.states.map(\.path) ?? []
-        paths += provider.errors.codePaths.prefix(1) + provider.errors.messagePaths.prefix(1)
-        paths += provider.result.outputs.map(\.path)
-        let segments = Dictionary(paths.compactMap { path in SimplePath.segments(of: path).map { (path.source, $0) } }) { first, _ in first }
-        self.segments = segments
+        jobID = provider.submit.jobID.flatMap(SimplePath.segments)
+        pollURL = urls.poll.flatMap(SimplePath.segments)
+        resultURL = urls.result.flatMap(SimplePath.segments)
+        cancelURL = urls.cancel.flatMap(SimplePath.segments)
+        duration = provider.result.durationPath.flatMap(SimplePath.segments)
+        errorCode = provider.errors.codePaths.first.flatMap(SimplePath.segments)
+        errorMessage = provider.errors.messagePaths.first.flatMap(SimplePath.segments)
+        outputs = provider.result.outputs.map { SimplePath.segments(of: $0.path) }
+        let states = provider.poll?.states.map { SimplePath.segments(of: $0.path) } ?? []
+        self.states = states
         jobsURL = "sim://\(provider.id)/jobs/"
         filesURL = "sim://\(provider.id)/files/"
         outputSuffixes = provider.result.outputs.map { "/" + $0.name }
         // In `JobState.allCases` order.
         plainPolls = JobState.allCases.map { state in
-            HTTPResponse(status: 200, body: .json(Self.stateBody(state, failure: nil, provider: provider, segments: segments)))
+            HTTPResponse(status: 200, body: .json(Self.stateBody(state, failure: nil, provider: provider, segments: states)))
         }
     }
 
-    private func setting(_ value: JSONValue, at path: JSONPath, in body: JSONValue) -> JSONValue {
-        Self.setting(value, at: path, in: body, segments: segments)
-    }
-
-    private static func setting(_ value: JSONValue, at path: JSONPath, in body: JSONValue, segments: [String: [SimplePath.Segment]]) -> JSONValue {
-        guard let segments = segments[path.source] ?? SimplePath.segments(of: path) else { return body }
-        return SimplePath.setting(value, at: segments, in: body)
+    private static func set(_ value: JSONValue, at segments: [SimplePath.Segment]?, in body: inout JSONValue) {
+        if let segments { SimplePath.set(value, at: segments, in: &body) }
     }
 
     func accepted(jobID: String) -> HTTPResponse {
         var body: JSONValue = [:]
-        if let path = provider.submit.jobID { body = setting(.string(jobID), at: path, in: body) }
-        let urls = provider.submit.returnedURLs
-        if let path = urls.poll { body = setting(.string(jobsURL + jobID + "/status"), at: path, in: body) }
-        if let path = urls.result { body = setting(.string(jobsURL + jobID), at: path, in: body) }
-        if let path = urls.cancel { body = setting(.string(jobsURL + jobID + "/cancel"), at: path, in: body) }
-        if provider.submit.mode == .sync { body = withOutputs(body, jobID: jobID, seconds: nil) }
+        Self.set(.string(jobID), at: self.jobID, in: &body)
+        Self.set(.string(jobsURL + jobID + "/status"), at: pollURL, in: &body)
+        Self.set(.string(jobsURL + jobID), at: resultURL, in: &body)
+        Self.set(.string(jobsURL + jobID + "/cancel"), at: cancelURL, in: &body)
+        if provider.submit.mode == .sync { addOutputs(to: &body, jobID: jobID, seconds: nil) }
         return HTTPResponse(status: provider.submit.acceptedStatuses.first ?? 200, body: .json(body))
     }
 
@@ -63,33 +73,36 @@ final class ResponseSynthesizer: Sendable {
         let failed = state == .failed && failure != nil
         let withResult = state == .succeeded && provider.result.fetch == nil
         if !failed, !withResult, let index = JobState.allCases.firstIndex(of: state) { return plainPolls[index] }
-        var body = Self.stateBody(state, failure: failure, provider: provider, segments: segments)
-        if state == .failed, let failure { body = withError(body, code: failure.code, message: failure.message ?? "job failed") }
-        if withResult { body = withOutputs(body, jobID: jobID, seconds: seconds) }
+        var body = Self.stateBody(state, failure: failure, provider: provider, segments: states)
+        if state == .failed, let failure { addError(to: &body, code: failure.code, message: failure.message ?? "job failed") }
+        if withResult { addOutputs(to: &body, jobID: jobID, seconds: seconds) }
         return HTTPResponse(status: 200, body: .json(body))
     }
 
     /// A poll answer's body with only the field the `state` rules read.
     private static func stateBody(
-        _ state: JobState, failure: ScenarioFault.JobFailure?, provider: ProviderDescriptor, segments: [String: [SimplePath.Segment]]
+        _ state: JobState, failure: ScenarioFault.JobFailure?, provider: ProviderDescriptor, segments: [[SimplePath.Segment]?]
     ) -> JSONValue {
         var body: JSONValue = [:]
-        if let rule = provider.poll?.states.first(where: { $0.state == state && (state != .failed || failure == nil || $0.code == nil) })
-            ?? provider.poll?.states.first(where: { $0.state == state })
+        let rules = provider.poll?.states ?? []
+        if let index = rules.firstIndex(where: { $0.state == state && (state != .failed || failure == nil || $0.code == nil) })
+            ?? rules.firstIndex(where: { $0.state == state })
         {
             let value: JSONValue =
-                switch rule.test {
+                switch rules[index].test {
                 case .equals(let expected): expected
                 case .oneOf(let values): values.first ?? .null
                 case .exists(let present): present ? .string(failure?.message ?? "\(state.rawValue)") : .null
                 }
-            body = setting(value, at: rule.path, in: body, segments: segments)
+            set(value, at: segments[index], in: &body)
         }
         return body
     }
 
     func result(jobID: String, seconds: Int?) -> HTTPResponse {
-        HTTPResponse(status: 200, body: .json(withOutputs([:], jobID: jobID, seconds: seconds)))
+        var body: JSONValue = [:]
+        addOutputs(to: &body, jobID: jobID, seconds: seconds)
+        return HTTPResponse(status: 200, body: .json(body))
     }
 
     func error(status: Int, retryAfter: Duration?, code: String?, message: String?) -> HTTPResponse {
@@ -98,7 +111,8 @@ final class ResponseSynthesizer: Sendable {
             let seconds = (Double(retryAfter.milliseconds) / 1000).rounded(.up)
             for case .header(let name) in provider.errors.retryAfter { headers.append((name, String(Int(seconds)))) }
         }
-        let body = withError([:], code: code, message: message ?? "HTTP \(status)")
+        var body: JSONValue = [:]
+        addError(to: &body, code: code, message: message ?? "HTTP \(status)")
         return HTTPResponse(status: status, headers: headers, body: .json(body))
     }
 
@@ -107,20 +121,16 @@ final class ResponseSynthesizer: Sendable {
         provider.errors.codeMap.first { $0.outcome == outcome }.map { $0.pattern.source.replacingStars() }
     }
 
-    private func withError(_ body: JSONValue, code: String?, message: String) -> JSONValue {
-        var body = body
-        if let code, let path = provider.errors.codePaths.first { body = setting(.string(code), at: path, in: body) }
-        if let path = provider.errors.messagePaths.first { body = setting(.string(message), at: path, in: body) }
-        return body
+    private func addError(to body: inout JSONValue, code: String?, message: String) {
+        if let code { Self.set(.string(code), at: errorCode, in: &body) }
+        Self.set(.string(message), at: errorMessage, in: &body)
     }
 
-    private func withOutputs(_ body: JSONValue, jobID: String, seconds: Int?) -> JSONValue {
-        var body = body
-        for (output, suffix) in zip(provider.result.outputs, outputSuffixes) {
-            body = setting(.string(Self.joined(filesURL, jobID, suffix)), at: output.path, in: body)
+    private func addOutputs(to body: inout JSONValue, jobID: String, seconds: Int?) {
+        for (segments, suffix) in zip(outputs, outputSuffixes) {
+            Self.set(.string(Self.joined(filesURL, jobID, suffix)), at: segments, in: &body)
         }
-        if let seconds, let path = provider.result.durationPath { body = setting(.int(seconds), at: path, in: body) }
-        return body
+        if let seconds { Self.set(.int(seconds), at: duration, in: &body) }
     }
 }
 

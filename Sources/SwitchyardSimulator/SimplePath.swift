@@ -40,34 +40,34 @@ enum SimplePath {
         return segments
     }
 
-    /// `root` with `value` placed where `path` reads, creating objects and arrays on the way.
-    static func setting(_ value: JSONValue, at path: JSONPath, in root: JSONValue) -> JSONValue {
-        guard let segments = segments(of: path) else { return root }
-        return setting(value, at: segments, in: root)
+    /// Places `value` where `segments` read in `root`, creating objects and arrays on the way.
+    /// In place: each container on the path is taken out of its parent while it changes, so it
+    /// is never copied.
+    static func set(_ value: JSONValue, at segments: [Segment], in root: inout JSONValue) {
+        set(value, at: segments[...], in: &root)
     }
 
-    /// The same, with the path's segments parsed beforehand.
-    static func setting(_ value: JSONValue, at segments: [Segment], in root: JSONValue) -> JSONValue {
-        set(value, at: segments[...], in: root)
-    }
-
-    private static func set(_ value: JSONValue, at segments: ArraySlice<Segment>, in node: JSONValue) -> JSONValue {
-        guard let segment = segments.first else { return value }
+    private static func set(_ value: JSONValue, at segments: ArraySlice<Segment>, in node: inout JSONValue) {
+        guard let segment = segments.first else {
+            node = value
+            return
+        }
         switch segment {
-        case .name(let name) where segments.count == 1:
-            // The usual answer field, `$.status`: set in place, no recursion.
-            guard case .object(var object) = node else { return .object([name: value]) }
-            object[name] = value
-            return .object(object)
         case .name(let name):
             var object = node.objectValue ?? [:]
-            object[name] = set(value, at: segments.dropFirst(), in: object[name] ?? .null)
-            return .object(object)
+            node = .null
+            if segments.count == 1 {
+                object[name] = value
+            } else {
+                set(value, at: segments.dropFirst(), in: &object[name, default: .null])
+            }
+            node = .object(object)
         case .index(let index):
             var array = node.arrayValue ?? []
+            node = .null
             while array.count <= index { array.append(.null) }
-            array[index] = set(value, at: segments.dropFirst(), in: array[index])
-            return .array(array)
+            set(value, at: segments.dropFirst(), in: &array[index])
+            node = .array(array)
         }
     }
 }

@@ -31,6 +31,10 @@ public struct Simulator {
     /// Executions in flight, in reusable slots: mutated in place, never moved in and out of a table.
     private var running: [Running?] = []
     private var freeSlots: [Int] = []
+    /// The timers each slot's execution has queued, taken out when it finishes: a deadline
+    /// would otherwise stay queued long after its request. Kept by slot, so the arrays are
+    /// reused from one execution to the next.
+    private var timers: [[EventQueue<Event>.Handle]] = []
     /// The commands of one step, reused: a step allocates no array of its own.
     private var commands: [ExecutionCommand] = []
     private var nextExecution = 0
@@ -230,7 +234,12 @@ public struct Simulator {
         defer { self.commands = commands }
         let slot = Slot(index: freeSlots.popLast() ?? running.count, serial: serial)
         let entry = Running(serial: serial, execution: execution, arrival: now, cache: key.map { (plan.policy, plan.tier, $0) })
-        if slot.index == running.count { running.append(entry) } else { running[slot.index] = entry }
+        if slot.index == running.count {
+            running.append(entry)
+            timers.append([])
+        } else {
+            running[slot.index] = entry
+        }
         apply(commands, for: slot, decisions: decisions)
     }
 
@@ -269,7 +278,9 @@ public struct Simulator {
             case .send(let call):
                 send(call, for: slot, waitingSince: now)
             case .wait(let until, let timer):
-                queue.push(.execution(slot, .timer(timer)), at: max(until.millisecondsSinceEpoch, now.millisecondsSinceEpoch))
+                let handle = queue.push(.execution(slot, .timer(timer)), at: max(until.millisecondsSinceEpoch, now.millisecondsSinceEpoch))
+                if timers[slot.index].count >= 8 { timers[slot.index].removeAll { [queue] in !queue.isQueued($0) } }
+                timers[slot.index].append(handle)
             case .log(let event):
                 decisions?(event)
             case .attemptFailed(let provider, let reason):
@@ -288,6 +299,8 @@ public struct Simulator {
             case .finish(let result):
                 guard let entry = running[slot.index].take() else { continue }
                 freeSlots.append(slot.index)
+                for timer in timers[slot.index] { queue.remove(timer) }
+                timers[slot.index].removeAll(keepingCapacity: true)
                 if let provider = entry.holding { release(provider) }
                 if let cache = entry.cache { caches[cache.policy]?.store(result, for: cache.key, requestedTier: cache.tier, at: now) }
                 if result.status == .succeeded, let user = entry.execution.user { spent[user, default: .zero] += result.cost }
@@ -306,7 +319,7 @@ public struct Simulator {
         // Both are mutated in place through `running[slot.index]!` and `providers[index]`, so
         // their buffers (an execution's state, a provider's waiting line) never copy.
         if call.purpose == .submit {
-            let queueing = config.policy(running[slot.index]!.execution.policyID)?.queueing ?? .default
+            let queueing = running[slot.index]!.execution.queueing
             let decision = providers[index].gate.request(at: now, waitingSince: waitingSince, queueing: queueing)
             if case .wait(let until) = decision {
                 running[slot.index]!.waiting = (call, waitingSince)

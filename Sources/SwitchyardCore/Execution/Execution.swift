@@ -97,6 +97,9 @@ public struct Execution: Sendable {
     /// The policy the plan came from.
     public var policyID: String { plan.policy }
 
+    /// How the policy queues a submit at a provider's concurrency cap.
+    public var queueing: QueuePolicy { policy.queueing }
+
     /// The user the request is for, whose budget its cost counts against.
     public var user: String? { request.user }
 
@@ -156,11 +159,13 @@ public struct Execution: Sendable {
 
     // MARK: - Attempts
 
-    private var plan: Plan { context.plan }
-    private var request: Request { context.request }
-    private var policy: Policy { context.policy }
-    private var currentEntry: PlanEntry { context.plan.entries[entryIndex] }
-    private var currentProvider: ProviderDescriptor { context.provider(at: entryIndex) }
+    // Borrowed in place (`_read`), never copied: a getter would copy a policy or descriptor,
+    // every string and table in it retained and released, for each field read or method called.
+    private var plan: Plan { _read { yield context.plan } }
+    private var request: Request { _read { yield context.request } }
+    private var policy: Policy { _read { yield context.policy } }
+    private var currentEntry: PlanEntry { _read { yield context.plan.entries[entryIndex] } }
+    private var currentProvider: ProviderDescriptor { _read { yield context[provider: entryIndex] } }
 
     private func variables(job: TemplateVariables.Job? = nil) -> TemplateVariables {
         TemplateVariables(context: context, entryIndex: entryIndex, job: job)
@@ -402,15 +407,14 @@ public struct Execution: Sendable {
     /// a path shared by consecutive rules (`$.status` in each) is resolved once.
     private static func state(of body: JSONValue, rules: [StateRule]) -> (JobState?, StateRule?) {
         let matched = rules.withUnsafeBufferPointer { rules -> Int? in
-            var resolved: (path: JSONPath, value: JSONValue?)?
+            var resolved: (rule: Int, value: JSONValue?)?
             for index in rules.indices {
-                let path = rules[index].path
                 let value: JSONValue?
-                if let resolved, resolved.path == path {
+                if let resolved, rules[resolved.rule].path == rules[index].path {
                     value = resolved.value
                 } else {
-                    value = path.first(body)
-                    resolved = (path, value)
+                    value = rules[index].path.first(body)
+                    resolved = (index, value)
                 }
                 let matches: Bool =
                     switch rules[index].test {

@@ -5,6 +5,9 @@ final class ExecutionContext: Sendable {
     let plan: Plan
     let request: Request
     let image: ResolvedImage?
+    /// What templates check for every call, kept apart so a check copies no image.
+    let hasImage: Bool
+    let hasImageURL: Bool
     let traceID: String?
     /// The config the plan came from, which holds the policy and descriptors; read in place,
     /// never copied out.
@@ -28,16 +31,19 @@ final class ExecutionContext: Sendable {
         self.policyIndex = policyIndex
         self.providerIndices = providerIndices
         self.image = image
+        hasImage = image != nil
+        hasImageURL = image?.url != nil
         self.traceID = traceID
     }
 
-    var policy: Policy { config.policies[policyIndex] }
+    /// Borrowed from the config, not copied.
+    var policy: Policy { _read { yield config.policies[policyIndex] } }
 
-    /// The descriptor of the plan's `entry`th provider.
-    func provider(at entry: Int) -> ProviderDescriptor { config.providers[providerIndices[entry]] }
+    /// The descriptor of the plan's `entry`th provider, borrowed from the config.
+    subscript(provider entry: Int) -> ProviderDescriptor { _read { yield config.providers[providerIndices[entry]] } }
 
     /// The key a provider's idempotency header carries: stable across retries of one request.
     func idempotencyKey(at entry: Int) -> String {
-        "\(request.id ?? traceID ?? "request")-\(provider(at: entry).id)"
+        "\(request.id ?? traceID ?? "request")-\(self[provider: entry].id)"
     }
 }

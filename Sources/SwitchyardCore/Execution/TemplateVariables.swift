@@ -9,11 +9,12 @@ struct TemplateVariables {
     let entryIndex: Int
     var job: Job?
 
-    private var request: Request { context.request }
-    private var entry: PlanEntry { context.plan.entries[entryIndex] }
-    private var image: ResolvedImage? { context.image }
+    // Borrowed in place, as in ``Execution``.
+    private var request: Request { _read { yield context.request } }
+    private var entry: PlanEntry { _read { yield context.plan.entries[entryIndex] } }
+    private var image: ResolvedImage? { _read { yield context.image } }
     /// The descriptor of the provider the call goes to.
-    var provider: ProviderDescriptor { context.provider(at: entryIndex) }
+    var provider: ProviderDescriptor { _read { yield context[provider: entryIndex] } }
     var idempotencyKey: String { context.idempotencyKey(at: entryIndex) }
 
     /// What the provider returned when it accepted the job.
@@ -26,7 +27,7 @@ struct TemplateVariables {
 
     /// The value of `name`, or nil when this request has none.
     func value(_ name: String) -> JSONValue? {
-        guard let known = Self.known[name] else { return prefixed(name) }
+        guard let known = Known(name) else { return prefixed(name) }
         switch known {
         case .requestID: return request.id.map(JSONValue.string)
         case .user: return request.user.map(JSONValue.string)
@@ -56,7 +57,10 @@ struct TemplateVariables {
     /// True when `name` has a value: what ``value(_:)`` says, without building the value, for
     /// a driver that only checks a call would render (the simulator, on every call).
     func has(_ name: String) -> Bool {
-        guard let known = Self.known[name] else { return prefixed(name) != nil }
+        guard let known = Known(name) else {
+            // A feature the request does not mention is off: it always has a value.
+            return name.hasPrefix("features.") || prefixed(name) != nil
+        }
         switch known {
         case .kind, .tier, .voiceSpeed, .voicePitch, .idempotencyKey: return true
         case .requestID: return request.id != nil
@@ -67,8 +71,8 @@ struct TemplateVariables {
         case .resolution: return entry.params.resolution != nil
         case .fps: return entry.params.fps != nil
         case .bitrateKbps: return entry.params.bitrateKbps != nil
-        case .imageURL: return image?.url != nil
-        case .imageBase64, .imageDataURI, .imageMIME: return image != nil
+        case .imageURL: return context.hasImageURL
+        case .imageBase64, .imageDataURI, .imageMIME: return context.hasImage
         case .jobID: return job?.id != nil
         case .jobPollURL: return job?.pollURL != nil
         case .jobResultURL: return job?.resultURL != nil
@@ -88,18 +92,65 @@ struct TemplateVariables {
         return nil
     }
 
-    /// The variables with fixed names, found by one hash: templates name a dozen each, for every call.
+    /// The variables with fixed names. Templates name a dozen each, for every call: a name is
+    /// found by its length and at most four comparisons with literals, cheaper than hashing it.
     private enum Known {
         case requestID, user, kind, prompt, durationSeconds, aspectRatio, tier, resolution, fps, bitrateKbps, voiceSpeed, voicePitch
         case imageURL, imageBase64, imageDataURI, imageMIME, idempotencyKey, jobID, jobPollURL, jobResultURL, jobCancelURL
-    }
 
-    private static let known: [String: Known] = [
-        "request_id": .requestID, "user": .user, "kind": .kind, "prompt": .prompt, "duration_s": .durationSeconds,
-        "aspect_ratio": .aspectRatio, "quality": .tier, "tier": .tier, "resolution": .resolution, "fps": .fps,
-        "bitrate_kbps": .bitrateKbps, "voice.speed": .voiceSpeed, "voice.pitch": .voicePitch, "image.url": .imageURL,
-        "image.base64": .imageBase64, "image.data_uri": .imageDataURI, "image.mime": .imageMIME,
-        "idempotency_key": .idempotencyKey, "job.id": .jobID, "job.poll_url": .jobPollURL, "job.result_url": .jobResultURL,
-        "job.cancel_url": .jobCancelURL,
-    ]
+        init?(_ name: String) {
+            let known: Known? =
+                switch name.utf8.count {
+                case 3: name == "fps" ? .fps : nil
+                case 4:
+                    switch name {
+                    case "user": .user
+                    case "kind": .kind
+                    case "tier": .tier
+                    default: nil
+                    }
+                case 6:
+                    switch name {
+                    case "prompt": .prompt
+                    case "job.id": .jobID
+                    default: nil
+                    }
+                case 7: name == "quality" ? .tier : nil
+                case 9: name == "image.url" ? .imageURL : nil
+                case 10:
+                    switch name {
+                    case "request_id": .requestID
+                    case "duration_s": .durationSeconds
+                    case "resolution": .resolution
+                    case "image.mime": .imageMIME
+                    default: nil
+                    }
+                case 11:
+                    switch name {
+                    case "voice.speed": .voiceSpeed
+                    case "voice.pitch": .voicePitch
+                    default: nil
+                    }
+                case 12:
+                    switch name {
+                    case "aspect_ratio": .aspectRatio
+                    case "bitrate_kbps": .bitrateKbps
+                    case "image.base64": .imageBase64
+                    case "job.poll_url": .jobPollURL
+                    default: nil
+                    }
+                case 14:
+                    switch name {
+                    case "image.data_uri": .imageDataURI
+                    case "job.result_url": .jobResultURL
+                    case "job.cancel_url": .jobCancelURL
+                    default: nil
+                    }
+                case 15: name == "idempotency_key" ? .idempotencyKey : nil
+                default: nil
+                }
+            guard let known else { return nil }
+            self = known
+        }
+    }
 }

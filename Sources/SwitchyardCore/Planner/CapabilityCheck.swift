@@ -2,15 +2,15 @@ import OrderedCollections
 
 /// Whether a provider can serve a request on a tier; the first mismatch, described for people.
 enum CapabilityCheck {
-    static func mismatch(kind: MediaKind, capabilities: Capabilities, requiredFields: [String], tier: Tier, request: Request) -> String? {
+    static func mismatch(kind: MediaKind, capabilities: Capabilities, requiredFields: [RequiredField], tier: Tier, request: Request) -> String? {
         if kind != request.kind {
             return "makes \(kind.rawValue), not \(request.kind.rawValue)"
         }
         for field in requiredFields where !request.has(field) {
             switch field {
-            case "image": return "needs an input image; the request has none"
-            case "image.url": return "needs the input image as a URL; the request gives a file or inline data"
-            default: return "its submit call needs '\(field)'; the request has none"
+            case .image: return "needs an input image; the request has none"
+            case .imageURL: return "needs the input image as a URL; the request gives a file or inline data"
+            default: return "its submit call needs '\(field.name)'; the request has none"
             }
         }
         if let durations = capabilities.durations, let duration = request.durationSeconds, !durations.contains(duration) {
@@ -43,20 +43,54 @@ enum CapabilityCheck {
     }
 }
 
-extension Request {
-    /// Whether the request gives a value for one of ``ProviderDescriptor/requiredRequestFields``.
-    fileprivate func has(_ field: String) -> Bool {
-        switch field {
-        case "image": return image != nil
-        case "image.url": if case .url = image?.source { return true } else { return false }
-        case "prompt": return prompt != nil
-        case "user": return user != nil
-        case "duration_s": return durationSeconds != nil
-        case "aspect_ratio": return aspectRatio != nil
-        default: break
+/// A request field a provider's submit call cannot do without, resolved from its name once
+/// (when the planner compiles the config), not compared by name for every request.
+enum RequiredField: Sendable, Hashable {
+    case image, imageURL, prompt, user, durationSeconds, aspectRatio
+    case voice(String)
+    case metadata(String)
+
+    /// One of ``ProviderDescriptor/requiredRequestFields``; nil for a name it never gives.
+    init?(_ name: String) {
+        switch name {
+        case "image": self = .image
+        case "image.url": self = .imageURL
+        case "prompt": self = .prompt
+        case "user": self = .user
+        case "duration_s": self = .durationSeconds
+        case "aspect_ratio": self = .aspectRatio
+        case _ where name.hasPrefix("voice."): self = .voice(String(name.dropFirst("voice.".count)))
+        case _ where name.hasPrefix("metadata."): self = .metadata(String(name.dropFirst("metadata.".count)))
+        default: return nil
         }
-        if field.hasPrefix("voice.") { return voice[String(field.dropFirst("voice.".count))] != nil }
-        if field.hasPrefix("metadata.") { return metadata[String(field.dropFirst("metadata.".count))] != nil }
-        return true
+    }
+
+    var name: String {
+        switch self {
+        case .image: "image"
+        case .imageURL: "image.url"
+        case .prompt: "prompt"
+        case .user: "user"
+        case .durationSeconds: "duration_s"
+        case .aspectRatio: "aspect_ratio"
+        case .voice(let key): "voice.\(key)"
+        case .metadata(let key): "metadata.\(key)"
+        }
+    }
+}
+
+extension Request {
+    /// Whether the request gives a value for a field a provider requires.
+    fileprivate func has(_ field: RequiredField) -> Bool {
+        switch field {
+        case .image: image != nil
+        case .imageURL: if case .url = image?.source { true } else { false }
+        case .prompt: prompt != nil
+        case .user: user != nil
+        case .durationSeconds: durationSeconds != nil
+        case .aspectRatio: aspectRatio != nil
+        case .voice(let key): voice[key] != nil
+        case .metadata(let key): metadata[key] != nil
+        }
     }
 }

@@ -29,9 +29,10 @@ public struct Planner: Sendable {
                 ]))
         }
         let compiled = compiled[policyIndex]
-        let policy = compiled.policy
+        // Borrowed from `compiled`, never copied out: a policy holds many references.
+        var policy: Policy { _read { yield compiled.policy } }
         let tierIndex: Int
-        switch validate(request, against: policy) {
+        switch validate(request, against: compiled) {
         case .failure(let errors): return .failure(errors)
         case .success(let index): tierIndex = index
         }
@@ -57,6 +58,8 @@ public struct Planner: Sendable {
                         field: "duration_s", message: "missing; provider '\(perSecond.provider.id)' prices per output second", code: "missing_field")
                 ]))
         }
+        // The user's spending is looked up once, not for each candidate.
+        let spent = policy.budget == nil ? .zero : request.user.flatMap { state.spentToday.isEmpty ? nil : state.spentToday[$0] } ?? .zero
         var entries: [PlanEntry] = []
         entries.reserveCapacity(candidates.count)
         var weights: [Int] = []
@@ -68,7 +71,9 @@ public struct Planner: Sendable {
             let provider = candidate.provider
             let cost = provider.pricing.cost(seconds: request.durationSeconds ?? 0, tier: tier.name, resolution: tier.resolution)
             if cost < cheapest?.cost ?? .max { cheapest = (provider.id, cost) }
-            if let (reason, detail) = exclusion(provider: provider, tier: tier, cost: cost, request: request, policy: policy, state: state) {
+            if let (reason, detail) = exclusion(
+                provider: provider, tier: tier, cost: cost, request: request, policy: compiled, spent: spent, state: state)
+            {
                 excluded.append(Exclusion(provider: provider.id, tier: tier.name, reason: reason, detail: detail))
                 continue
             }
@@ -102,7 +107,8 @@ public struct Planner: Sendable {
     }
 
     /// Checks the request against the policy; returns the position of the tier it will be served on.
-    private func validate(_ request: Request, against policy: Policy) -> Result<Int, RequestErrors> {
+    private func validate(_ request: Request, against compiled: CompiledPolicy) -> Result<Int, RequestErrors> {
+        var policy: Policy { _read { yield compiled.policy } }
         var errors: [RequestError] = []
         if request.kind != .audio, (request.prompt ?? "").allSatisfy(\.isWhitespace) {
             errors.append(
@@ -153,8 +159,9 @@ public struct Planner: Sendable {
 
     /// The first reason, in the documented order, that leaves the provider out.
     private func exclusion(
-        provider: ProviderProfile, tier: Tier, cost: Money, request: Request, policy: Policy, state: WorldState
+        provider: ProviderProfile, tier: Tier, cost: Money, request: Request, policy compiled: CompiledPolicy, spent: Money, state: WorldState
     ) -> (ExclusionReason, String)? {
+        var policy: Policy { _read { yield compiled.policy } }
         let status = state.providers.isEmpty ? nil : state.providers[provider.id]
         if !provider.enabled { return (.disabled, "disabled in its descriptor (enabled: false)") }
         if let status, status.disabled { return (.disabled, "disabled in the world state\(status.reason.map { ": \($0)" } ?? "")") }
@@ -169,7 +176,6 @@ public struct Planner: Sendable {
             return (.costCap, "estimated \(cost) \(currency) exceeds the policy's max_cost_per_request of \(cap) \(currency)")
         }
         if let budget = policy.budget, let user = request.user {
-            let spent = state.spentToday.isEmpty ? .zero : state.spentToday[user] ?? .zero
             let remaining = budget.dailyPerUser - spent
             if cost > remaining {
                 return (
@@ -263,7 +269,7 @@ private final class ProviderProfile: Sendable {
     let enabled: Bool
     let pricing: Pricing
     let capabilities: Capabilities
-    let requiredFields: [String]
+    let requiredFields: [RequiredField]
     /// The longest one attempt at this provider can take.
     let attemptTime: Duration
 
@@ -273,7 +279,7 @@ private final class ProviderProfile: Sendable {
         enabled = provider.enabled
         pricing = provider.pricing
         capabilities = provider.capabilities
-        requiredFields = provider.requiredRequestFields
+        requiredFields = provider.requiredRequestFields.compactMap(RequiredField.init)
         attemptTime = Planner.attemptTime(provider)
     }
 }
