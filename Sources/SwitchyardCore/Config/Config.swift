@@ -33,6 +33,11 @@ public struct Config: Sendable {
         policies.first { $0.id == id }
     }
 
+    /// Whether the policy keeps a result cache, read in place: ``policy(_:)`` would copy it.
+    public func caches(policy id: String) -> Bool {
+        policies.firstIndex { $0.id == id }.map { policies[$0].cache != nil } ?? false
+    }
+
     /// Every secret reference, with where it is written.
     public var secrets: [LocatedSecret] {
         providers.flatMap { provider -> [LocatedSecret] in

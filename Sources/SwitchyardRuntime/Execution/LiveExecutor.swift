@@ -20,6 +20,14 @@ public struct LiveExecutor: Sendable {
         self.cache = cache
     }
 
+    /// Seeds each request's draws (its trace id, its jitter). One stream per process, seeded
+    /// from the system once: a system draw is a syscall, too dear for every request.
+    private static let seeds = Mutex(
+        {
+            var system = SystemRandomNumberGenerator()
+            return SplitMix64(seed: system.next())
+        }())
+
     /// The wall clock, in the core's terms.
     @Sendable public static func now() -> Timestamp {
         Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
@@ -31,13 +39,15 @@ public struct LiveExecutor: Sendable {
         plan: Plan, request: Request, image: ResolvedImage?, traceID: String? = nil, log: @escaping @Sendable (DecisionEvent) -> Void
     ) async -> ExecutionResult {
         // A key costs a SHA-256 of the request and image: only for a policy that caches.
-        let key = config.policy(plan.policy)?.cache == nil ? nil : CacheKey(request: request, tier: plan.tier, policy: plan.policy, image: image)
+        let key = config.caches(policy: plan.policy) ? CacheKey(request: request, tier: plan.tier, policy: plan.policy, image: image) : nil
         if let key, let cached = cache.lookup(key, policy: plan.policy, at: Self.now()) {
             let result = cached.servedFromCache(requestID: request.id)
             log(.cacheHit(result, key: key, at: Self.now()))
             return result
         }
-        let result = await execute(plan: plan, request: request, image: image, traceID: traceID ?? Self.makeTraceID(), log: log)
+        var random = SplitMix64(seed: Self.seeds.withLock { $0.next() })
+        let traceID = traceID ?? Self.makeTraceID(using: &random)
+        let result = await execute(plan: plan, request: request, image: image, traceID: traceID, random: random, log: log)
         if let key { cache.store(result, for: key, policy: plan.policy, requestedTier: plan.tier, at: Self.now()) }
         return result
     }
@@ -45,6 +55,11 @@ public struct LiveExecutor: Sendable {
     /// 16 random bytes as hex, as W3C trace ids are.
     public static func makeTraceID() -> String {
         var generator = SystemRandomNumberGenerator()
+        return makeTraceID(using: &generator)
+    }
+
+    /// 16 bytes from `generator` as hex.
+    public static func makeTraceID(using generator: inout some RandomNumberGenerator) -> String {
         let digits = Array("0123456789abcdef".utf8)
         return String(unsafeUninitializedCapacity: 32) { buffer in
             for half in 0..<2 {
@@ -56,46 +71,48 @@ public struct LiveExecutor: Sendable {
     }
 
     private func execute(
-        plan: Plan, request: Request, image: ResolvedImage?, traceID: String, log: @escaping @Sendable (DecisionEvent) -> Void
+        plan: Plan, request: Request, image: ResolvedImage?, traceID: String, random: SplitMix64, log: @escaping @Sendable (DecisionEvent) -> Void
     ) async -> ExecutionResult {
         guard var execution = Execution(plan: plan, request: request, config: config, image: image, traceID: traceID) else {
             return .failure(requestID: request.id, action: Execution.Failure.noProvider, currency: plan.currency)
         }
-        let queueing = config.policy(plan.policy)?.queueing ?? .default
-        let (events, continuation) = AsyncStream.makeStream(of: ExecutionEvent.self)
+        let queueing = execution.queueing
+        let inbox = EventInbox()
         // Slots this execution holds at providers' gates: released once, whatever ends the attempt.
         let holding = HeldSlots()
         let redact = Redactor(
             secrets: plan.entries.compactMap { entry in
                 config.auth(of: entry.provider).flatMap { try? secrets.value(for: $0.secret).get() }
             })
-        var tasks: [Task<Void, Never>] = []
+        var calls: [CallInFlight] = []
+        var queued: [Task<Void, Never>] = []
         var timers: [TransportTimer] = []
         defer {
-            for task in tasks { task.cancel() }
+            for call in calls { call.cancel() }
+            for task in queued { task.cancel() }
             for timer in timers { timer.cancel() }
-            continuation.finish()
         }
         func releaseAll() {
             for provider in holding.takeAll() { gates.release(provider) }
         }
 
         var commands = execution.start(at: Self.now())
-        var generator = SystemRandomNumberGenerator()
-        var iterator = events.makeAsyncIterator()
+        var random = random
         while true {
             for command in commands {
                 switch command {
                 case .send(let call) where call.purpose == .cancel:
                     // Best effort, and not cancelled when the run ends: it is how the job stops.
-                    let transport = transport
-                    let auth = authentication(for: call)
-                    Task.detached { _ = await transport.perform(call, auth: auth) }
+                    transport.start(call, auth: authentication(for: call)) { _ in }
                 case .send(let call):
-                    tasks.append(Task { continuation.yield(await send(call, queueing: queueing, holding: holding)) })
+                    switch send(call, queueing: queueing, holding: holding, to: inbox) {
+                    case .started(let call): calls.append(call)
+                    case .queued(let task): queued.append(task)
+                    case .refused: continue
+                    }
                 case .wait(let until, let timer):
                     let delay = Duration.milliseconds(until.millisecondsSinceEpoch - Self.now().millisecondsSinceEpoch)
-                    timers.append(transport.schedule(after: delay) { continuation.yield(.timer(timer)) })
+                    timers.append(transport.schedule(after: delay) { inbox.post(.timer(timer)) })
                 case .log(let event):
                     log(redact(event))
                 case .report(let provider, let signal):
@@ -111,12 +128,11 @@ public struct LiveExecutor: Sendable {
                     return redact(result)
                 }
             }
-            tasks.removeAll { $0.isCancelled }
-            guard let event = await iterator.next() else {
+            guard let event = await inbox.next() else {
                 releaseAll()
                 return .failure(requestID: request.id, action: Execution.Failure.cancelled, currency: plan.currency)
             }
-            commands = execution.handle(event, at: Self.now(), draw: Double.random(in: 0..<1, using: &generator))
+            commands = execution.handle(event, at: Self.now(), draw: random.nextUnit())
         }
     }
 
@@ -150,21 +166,50 @@ public struct LiveExecutor: Sendable {
         return String(url[..<(authorityEnd ?? bytes.endIndex)]).lowercased()
     }
 
-    /// Waits for the provider's gate (submits only), adds its secret, and makes the call.
-    private func send(_ call: OutboundCall, queueing: QueuePolicy, holding: HeldSlots) async -> ExecutionEvent {
+    /// How ``send(_:queueing:holding:to:)`` went on with a call.
+    private enum Sending {
+        /// On the wire; its answer will arrive in the inbox.
+        case started(CallInFlight)
+        /// A submit waiting for its provider's gate, in a task that sends it once let through.
+        case queued(Task<Void, Never>)
+        /// Not sent: the inbox already has why.
+        case refused
+    }
+
+    /// Checks the call's secret and, for a submit, its provider's gate; then sends it, its answer
+    /// to arrive in `inbox`. A submit the gate lets through at once, and every other call, is
+    /// sent from here; only a submit that must wait gets a task to wait in.
+    private func send(_ call: OutboundCall, queueing: QueuePolicy, holding: HeldSlots, to inbox: EventInbox) -> Sending {
         if let spec = config.auth(of: call.provider), case .failure(let missing) = secrets.value(for: spec.secret) {
-            return call.purpose == .submit ? .rejected(call.id, reason: "secret missing: \(missing)") : .transportFailure(call.id, .connection)
+            inbox.post(call.purpose == .submit ? .rejected(call.id, reason: "secret missing: \(missing)") : .transportFailure(call.id, .connection))
+            return .refused
         }
         if call.purpose == .submit {
-            if let reason = await gates.acquire(call.provider, queueing: queueing) { return .rejected(call.id, reason: reason) }
-            guard !Task.isCancelled else {
-                // Granted after the run ended: hand the slot straight back.
-                gates.release(call.provider)
-                return .rejected(call.id, reason: "cancelled")
+            let since = Self.now()
+            switch gates.tryAcquire(call.provider, queueing: queueing, since: since) {
+            case nil, .proceed?:
+                holding.insert(call.provider)
+            case .reject(let reason)?:
+                inbox.post(.rejected(call.id, reason: reason))
+                return .refused
+            case .wait?:
+                return .queued(
+                    Task {
+                        if let reason = await gates.acquire(call.provider, queueing: queueing, since: since) {
+                            inbox.post(.rejected(call.id, reason: reason))
+                            return
+                        }
+                        guard !Task.isCancelled else {
+                            // Granted after the run ended: hand the slot straight back.
+                            gates.release(call.provider)
+                            return
+                        }
+                        holding.insert(call.provider)
+                        inbox.post(await transport.perform(call, auth: authentication(for: call)))
+                    })
             }
-            holding.insert(call.provider)
         }
-        return await transport.perform(call, auth: authentication(for: call))
+        return .started(transport.start(call, auth: authentication(for: call)) { inbox.post($0) })
     }
 }
 

@@ -19,12 +19,12 @@ public final class ProviderGates: Sendable {
     }
 
     /// Waits, within the policy's queueing rule, until a job may start at `provider`.
+    /// - Parameter since: when the submit first asked; its wait counts from there.
     /// - Returns: nil when it may, else why not.
-    public func acquire(_ provider: String, queueing: QueuePolicy) async -> String? {
-        let started = now()
+    public func acquire(_ provider: String, queueing: QueuePolicy, since: Timestamp? = nil) async -> String? {
+        let started = since ?? now()
         while true {
-            let decision = gates.withLock { gates in gates[provider]?.request(at: now(), waitingSince: started, queueing: queueing) }
-            switch decision {
+            switch tryAcquire(provider, queueing: queueing, since: started) {
             case nil, .proceed?: return nil
             case .reject(let reason)?: return reason
             case .wait(let until)?:
@@ -35,6 +35,12 @@ public final class ProviderGates: Sendable {
                 if Task.isCancelled { return "cancelled" }
             }
         }
+    }
+
+    /// Asks once, without waiting: `.proceed` takes a slot, `.wait` takes nothing. Most submits
+    /// proceed at once, and need no task to wait in. nil for a provider without a gate.
+    public func tryAcquire(_ provider: String, queueing: QueuePolicy, since: Timestamp) -> ProviderGate.Decision? {
+        gates.withLock { gates in gates[provider]?.request(at: now(), waitingSince: since, queueing: queueing) }
     }
 
     public func release(_ provider: String) {

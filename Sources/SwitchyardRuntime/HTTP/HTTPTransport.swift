@@ -35,6 +35,25 @@ public final class HTTPTransport: Sendable {
 
     /// Sends `call` with `auth` applied (the secret's value goes on the wire, nowhere else).
     public func perform(_ call: OutboundCall, auth: (ProviderAuth, secret: String)?) async -> ExecutionEvent {
+        let started = Mutex<CallInFlight?>(nil)
+        return await withTaskCancellationHandler {
+            await withUnsafeContinuation { continuation in
+                let inFlight = start(call, auth: auth) { continuation.resume(returning: $0) }
+                started.withLock { $0 = inFlight }
+                // Cancelled before the call was stored, the handler found nothing to cancel.
+                if Task.isCancelled { inFlight.cancel() }
+            }
+        } onCancel: {
+            started.withLock { $0?.cancel() }
+        }
+    }
+
+    /// Sends `call` and hands its outcome to `completion`, on one of the client's threads: for a
+    /// caller that waits for several things at once, so a call needs no task of its own.
+    @discardableResult
+    public func start(
+        _ call: OutboundCall, auth: (ProviderAuth, secret: String)?, completion: @escaping @Sendable (ExecutionEvent) -> Void
+    ) -> CallInFlight {
         var url = call.url
         var headers = HTTPHeaders()
         for header in call.headers { headers.add(name: header.name, value: header.value) }
@@ -52,29 +71,32 @@ public final class HTTPTransport: Sendable {
             request = try HTTPClient.Request(
                 url: url, method: HTTPMethod(rawValue: call.method.rawValue), headers: headers, body: call.body.map { .string($0) })
         } catch {
-            return .transportFailure(call.id, .connection)
+            completion(.transportFailure(call.id, .connection))
+            return CallInFlight(task: nil)
         }
         // One deadline for the head and the body: the delegate API keeps it until the body
         // ends, so a provider that stalls mid-body is cut off at the call's timeout.
         let task = client.execute(
             request: request, delegate: ResponseCollector(limit: maxResponseBytes), deadline: .now() + .milliseconds(call.timeout.milliseconds))
-        do {
-            let response = try await withTaskCancellationHandler {
-                try await task.futureResult.get()
-            } onCancel: {
-                task.cancel()
-            }
-            return .response(call.id, response)
-        } catch let tooLarge as ResponseCollector.TooLarge {
+        let limit = maxResponseBytes
+        task.futureResult.whenComplete { result in
+            completion(Self.event(for: result, call: call.id, limit: limit))
+        }
+        return CallInFlight(task: task)
+    }
+
+    private static func event(for result: Result<HTTPResponse, any Error>, call id: CallID, limit: Int) -> ExecutionEvent {
+        switch result {
+        case .success(let response):
+            return .response(id, response)
+        case .failure(let tooLarge as ResponseCollector.TooLarge):
             let head = tooLarge.head
             return .response(
-                call.id,
-                HTTPResponse(
-                    status: Int(head?.status.code ?? 0), headers: ResponseCollector.headers(of: head), body: .tooLarge(limit: maxResponseBytes)))
-        } catch let error as HTTPClientError where [.deadlineExceeded, .readTimeout, .connectTimeout].contains(error) {
-            return .transportFailure(call.id, .timeout)
-        } catch {
-            return .transportFailure(call.id, .connection)
+                id, HTTPResponse(status: Int(head?.status.code ?? 0), headers: ResponseCollector.headers(of: head), body: .tooLarge(limit: limit)))
+        case .failure(let error as HTTPClientError) where [.deadlineExceeded, .readTimeout, .connectTimeout].contains(error):
+            return .transportFailure(id, .timeout)
+        case .failure:
+            return .transportFailure(id, .connection)
         }
     }
 
@@ -110,6 +132,14 @@ public final class HTTPTransport: Sendable {
     private static func queryEncode(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? text
     }
+}
+
+/// A call from ``HTTPTransport/start(_:auth:completion:)``, for cancelling it.
+public struct CallInFlight: Sendable {
+    fileprivate let task: HTTPClient.Task<HTTPResponse>?
+
+    /// Ends the call if it is still going: its completion then gets a transport failure.
+    public func cancel() { task?.cancel() }
 }
 
 /// A timer from ``HTTPTransport/schedule(after:_:)``.
