@@ -9,6 +9,10 @@
 /// would stay queued long after the request, and the heap would be as deep as the deadline is
 /// long in arrivals.
 struct EventQueue<Event> {
+    /// The earliest entry, kept out of the heap when it arrived as the new earliest: the
+    /// simulator's answers mostly come due at once, and are popped next. Earlier than every
+    /// entry in `heap`.
+    private var front: Entry?
     private var heap: [Entry] = []
     private var slots: [Event?] = []
     /// Bumped whenever a slot is freed, so a handle to an event that has left finds nothing.
@@ -36,7 +40,9 @@ struct EventQueue<Event> {
 
     var isEmpty: Bool { count == 0 }
     /// Events queued and not removed.
-    var count: Int { heap.count - removed }
+    var count: Int { heap.count + (front == nil ? 0 : 1) - removed }
+
+    private var earliest: Entry? { front ?? heap.first }
 
     /// Takes the next sequence number for an event kept outside the queue, so it still orders
     /// against queued events as if it had been pushed now.
@@ -48,7 +54,7 @@ struct EventQueue<Event> {
     /// Whether the next queued event comes before an event at `time` that took `sequence`.
     mutating func hasEvent(before time: Int64, sequence: Int) -> Bool {
         dropRemovedTop()
-        guard let top = heap.first else { return false }
+        guard let top = earliest else { return false }
         return top.isBefore(Entry(time: time, sequence: sequence, slot: 0))
     }
 
@@ -67,9 +73,25 @@ struct EventQueue<Event> {
             slots.append(event)
             generations.append(0)
         }
-        heap.append(Entry(time: time, sequence: sequence, slot: slot))
-        siftUp(heap.count - 1)
+        let entry = Entry(time: time, sequence: sequence, slot: slot)
+        if let front {
+            if entry.isBefore(front) {
+                self.front = entry
+                heapPush(front)
+            } else {
+                heapPush(entry)
+            }
+        } else if heap.isEmpty || entry.isBefore(heap[0]) {
+            front = entry
+        } else {
+            heapPush(entry)
+        }
         return Handle(slot: slot, generation: generations[slot])
+    }
+
+    private mutating func heapPush(_ entry: Entry) {
+        heap.append(entry)
+        siftUp(heap.count - 1)
     }
 
     /// True while the event is queued: not yet popped, not removed.
@@ -94,7 +116,7 @@ struct EventQueue<Event> {
     }
 
     private mutating func dropRemovedTop() {
-        while let top = heap.first, slots[top.slot] == nil {
+        while let top = earliest, slots[top.slot] == nil {
             _ = popTop()
             free(top.slot)
             removed -= 1
@@ -107,6 +129,10 @@ struct EventQueue<Event> {
     }
 
     private mutating func popTop() -> Entry? {
+        if let front {
+            self.front = nil
+            return front
+        }
         guard let top = heap.first else { return nil }
         let last = heap.removeLast()
         if !heap.isEmpty {
@@ -118,6 +144,11 @@ struct EventQueue<Event> {
 
     /// Drops every removed entry and restores the heap order, in linear time.
     private mutating func compact() {
+        if let front, slots[front.slot] == nil {
+            free(front.slot)
+            self.front = nil
+            removed -= 1
+        }
         var kept: [Entry] = []
         kept.reserveCapacity(heap.count - removed)
         for entry in heap {
@@ -125,6 +156,7 @@ struct EventQueue<Event> {
         }
         heap = kept
         removed = 0
+        // The front entry, if kept, is still earlier than everything left in the heap.
         for index in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(index) }
     }
 

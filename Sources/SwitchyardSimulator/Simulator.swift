@@ -28,8 +28,10 @@ public struct Simulator {
     private var providerIndex: [String: Int] = [:]
     private var caches: [String: ResultCache] = [:]
     private var queue = EventQueue<Event>()
-    /// Executions in flight, in reusable slots: mutated in place, never moved in and out of a table.
-    private var running: [Running?] = []
+    /// Executions in flight, in reusable slots: mutated in place, never moved in and out of a
+    /// table. A finished one stays in its slot, its serial zeroed, until the slot is reused:
+    /// no optional to unwrap, so reading one field never copies the whole entry.
+    private var running: [Running] = []
     private var freeSlots: [Int] = []
     /// The timers each slot's execution has queued, taken out when it finishes: a deadline
     /// would otherwise stay queued long after its request. Kept by slot, so the arrays are
@@ -67,7 +69,8 @@ public struct Simulator {
     }
 
     private struct Running {
-        let serial: Int
+        /// 0 once finished.
+        var serial: Int
         var execution: Execution
         var arrival: Timestamp
         /// The policy, tier and key its result is cached under; nil when the policy keeps no cache.
@@ -161,12 +164,12 @@ public struct Simulator {
                 let draw = draws.nextUnit()
                 var commands = takeCommands()
                 // Mutated in place: a copy would make every buffer inside the execution copy on write.
-                running[slot.index]!.execution.handle(event, at: now, draw: draw, into: &commands)
+                running[slot.index].execution.handle(event, at: now, draw: draw, into: &commands)
                 apply(commands, for: slot, decisions: decisions)
                 self.commands = commands
             case .gate(let slot, let call):
                 // The same wait can end by timer or by a freed slot; only the first counts.
-                guard isRunning(slot), let waiting = running[slot.index]?.waiting, waiting.call.id == call else { continue }
+                guard isRunning(slot), let waiting = running[slot.index].waiting, waiting.call.id == call else { continue }
                 send(waiting.call, for: slot, waitingSince: waiting.since)
             }
         }
@@ -178,7 +181,7 @@ public struct Simulator {
 
     private static func time(_ offset: Duration) -> Int64 { epoch.millisecondsSinceEpoch + offset.milliseconds }
 
-    private var elapsed: Duration { .milliseconds(now.millisecondsSinceEpoch - Self.epoch.millisecondsSinceEpoch) }
+    private var elapsed: Duration { Duration(milliseconds: now.millisecondsSinceEpoch - Self.epoch.millisecondsSinceEpoch) }
 
     // MARK: - Requests
 
@@ -252,7 +255,7 @@ public struct Simulator {
         return digest
     }
 
-    private func isRunning(_ slot: Slot) -> Bool { running[slot.index]?.serial == slot.serial }
+    private func isRunning(_ slot: Slot) -> Bool { running[slot.index].serial == slot.serial }
 
     /// The reusable command buffer, emptied; give it back when the step is applied.
     private mutating func takeCommands() -> [ExecutionCommand] {
@@ -293,21 +296,27 @@ public struct Simulator {
                 providers[index].gate.record(signal, at: now)
             case .attemptEnded(let provider):
                 // Only a slot the execution was granted: a submit still queued holds none.
-                guard running[slot.index]?.holding == provider else { continue }
-                running[slot.index]?.holding = nil
+                guard isRunning(slot), running[slot.index].holding == provider else { continue }
+                running[slot.index].holding = nil
                 release(provider)
             case .finish(let result):
-                guard let entry = running[slot.index].take() else { continue }
+                guard isRunning(slot) else { continue }
+                running[slot.index].serial = 0
                 freeSlots.append(slot.index)
                 for timer in timers[slot.index] { queue.remove(timer) }
                 timers[slot.index].removeAll(keepingCapacity: true)
-                if let provider = entry.holding { release(provider) }
-                if let cache = entry.cache { caches[cache.policy]?.store(result, for: cache.key, requestedTier: cache.tier, at: now) }
-                if result.status == .succeeded, let user = entry.execution.user { spent[user, default: .zero] += result.cost }
-                let latency = Duration.milliseconds(now.millisecondsSinceEpoch - entry.arrival.millisecondsSinceEpoch)
+                if let provider = running[slot.index].holding {
+                    running[slot.index].holding = nil
+                    release(provider)
+                }
+                if let cache = running[slot.index].cache {
+                    caches[cache.policy]?.store(result, for: cache.key, requestedTier: cache.tier, at: now)
+                }
+                if result.status == .succeeded, let user = running[slot.index].execution.user { spent[user, default: .zero] += result.cost }
+                let arrival = running[slot.index].arrival.millisecondsSinceEpoch
                 statistics.record(
-                    result, latency: latency, queueWait: entry.queueWait, cacheHit: false,
-                    arrival: entry.arrival.millisecondsSinceEpoch - Self.epoch.millisecondsSinceEpoch)
+                    result, latency: Duration(milliseconds: now.millisecondsSinceEpoch - arrival), queueWait: running[slot.index].queueWait,
+                    cacheHit: false, arrival: arrival - Self.epoch.millisecondsSinceEpoch)
             }
         }
     }
@@ -315,31 +324,31 @@ public struct Simulator {
     // MARK: - Providers
 
     private mutating func send(_ call: OutboundCall, for slot: Slot, waitingSince: Timestamp) {
-        guard let index = providerIndex[call.provider], running[slot.index] != nil else { return }
-        // Both are mutated in place through `running[slot.index]!` and `providers[index]`, so
+        guard let index = providerIndex[call.provider], isRunning(slot) else { return }
+        // Both are mutated in place through `running[slot.index]` and `providers[index]`, so
         // their buffers (an execution's state, a provider's waiting line) never copy.
         if call.purpose == .submit {
-            let queueing = running[slot.index]!.execution.queueing
+            let queueing = running[slot.index].execution.queueing
             let decision = providers[index].gate.request(at: now, waitingSince: waitingSince, queueing: queueing)
             if case .wait(let until) = decision {
-                running[slot.index]!.waiting = (call, waitingSince)
+                running[slot.index].waiting = (call, waitingSince)
                 providers[index].waiters.append(slot)
                 if let until { queue.push(.gate(slot, call.id), at: until.millisecondsSinceEpoch) }
                 return
             }
-            running[slot.index]!.waiting = nil
+            running[slot.index].waiting = nil
             if case .reject(let reason) = decision {
                 queue.push(.execution(slot, .rejected(call.id, reason: reason)), at: now.millisecondsSinceEpoch)
                 return
             }
-            running[slot.index]!.holding = call.provider
-            running[slot.index]!.queueWait += Duration.milliseconds(now.millisecondsSinceEpoch - waitingSince.millisecondsSinceEpoch)
+            running[slot.index].holding = call.provider
+            running[slot.index].queueWait += Duration(milliseconds: now.millisecondsSinceEpoch - waitingSince.millisecondsSinceEpoch)
             statistics.recordAttempt(call.provider)
         }
-        let reply = providers[index].answer(call, job: running[slot.index]!.job, at: elapsed)
-        if let job = reply.job { running[slot.index]!.job = (call.provider, job.id, job.job) }
-        if call.purpose == .cancel, running[slot.index]!.job?.provider == call.provider {
-            running[slot.index]!.job!.job.canceledAt = elapsed
+        let reply = providers[index].answer(call, job: running[slot.index].job, at: elapsed)
+        if let job = reply.job { running[slot.index].job = (call.provider, job.id, job.job) }
+        if call.purpose == .cancel, running[slot.index].job?.provider == call.provider {
+            running[slot.index].job!.job.canceledAt = elapsed
         }
         if let event = reply.event {
             queue.push(.execution(slot, event), at: now.millisecondsSinceEpoch + reply.after.milliseconds)
@@ -352,7 +361,7 @@ public struct Simulator {
         guard let index = providerIndex[provider] else { return }
         providers[index].gate.release()
         while let slot = providers[index].waiters.popFirst() {
-            guard isRunning(slot), let waiting = running[slot.index]?.waiting, waiting.call.provider == provider else { continue }
+            guard isRunning(slot), let waiting = running[slot.index].waiting, waiting.call.provider == provider else { continue }
             queue.push(.gate(slot, waiting.call.id), at: now.millisecondsSinceEpoch)
             break
         }

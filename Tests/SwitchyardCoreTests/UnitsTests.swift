@@ -55,4 +55,26 @@ import Testing
         #expect(GlobPattern("a?c*").matches("abcdef"))
         #expect(GlobPattern("*").matches(""))
     }
+
+    /// The one-division `milliseconds` against `components`, truncated toward zero: at the
+    /// edges, and on durations from attoseconds to centuries, negative ones included.
+    @Test func millisecondsMatchComponentsEverywhere() {
+        let edges: [Duration] = [
+            .zero, .milliseconds(1), .milliseconds(-1), .nanoseconds(999_999), .nanoseconds(-999_999), .seconds(86_400),
+            .seconds(Int64.max / 1_000), .seconds(Int64.min / 1_000), Duration(attoseconds: 1), Duration(attoseconds: -1),
+        ]
+        var draws = SplitMix64(seed: 7)
+        var durations = edges
+        for _ in 0..<20_000 {
+            let scale = Int128(1) << Int128(draws.next() % 100)
+            let value = Int128(Int64(bitPattern: draws.next())) % scale
+            durations.append(Duration(attoseconds: value))
+            durations.append(.milliseconds(Int64(bitPattern: draws.next()) % 10_000_000_000))
+        }
+        for duration in durations {
+            #expect(duration.milliseconds == Duration.slowMilliseconds(duration), "\(duration)")
+        }
+        #expect(Duration(milliseconds: -1_234) == .milliseconds(-1_234))
+        #expect(Duration(milliseconds: 86_400_000) == .seconds(86_400))
+    }
 }

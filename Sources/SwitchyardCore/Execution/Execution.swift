@@ -120,9 +120,10 @@ public struct Execution: Sendable {
     public mutating func start(at now: Timestamp, into commands: inout [ExecutionCommand]) {
         if let limit = policy.limits.deadline {
             let timer = makeTimer()
-            deadline = now + limit
+            let end = now + limit
+            deadline = end
             deadlineTimer = timer
-            commands.append(.wait(until: now + limit, timer))
+            commands.append(.wait(until: end, timer))
         }
         guard !plan.entries.isEmpty else {
             finish(failing: Failure.noProvider, reason: "the plan is empty", at: now, into: &commands)
@@ -562,7 +563,7 @@ public struct Execution: Sendable {
         let capSeconds = cap.secondsValue
         var seconds = initial.secondsValue
         for _ in 0..<steps where seconds < capSeconds { seconds *= factor }
-        return .milliseconds(Int64((min(seconds, capSeconds) * 1000).rounded()))
+        return Duration(milliseconds: Int64((min(seconds, capSeconds) * 1000).rounded()))
     }
 
     private static func text(_ value: JSONValue?) -> String? {

@@ -39,10 +39,31 @@ public enum TimeSpan {
 }
 
 extension Duration {
-    /// Whole milliseconds, truncated.
+    /// Whole milliseconds, truncated toward zero.
+    ///
+    /// Read on every step of every execution, so done in one hardware division: 10^15 is
+    /// 2^15 · 5^15, so the attoseconds are shifted, then divided by 5^15 128-by-64 bits.
+    /// `components` would take two 128-bit multiplications and a division in software.
     public var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
+        let attoseconds = self.attoseconds
+        let shifted = attoseconds.magnitude >> 15
+        let high = UInt64(truncatingIfNeeded: shifted >> 64)
+        let fivePower15: UInt64 = 30_517_578_125
+        // Beyond Int64 milliseconds (millions of years), the slow way, which traps as before.
+        guard high < fivePower15 else { return Self.slowMilliseconds(self) }
+        let (quotient, _) = fivePower15.dividingFullWidth((high: high, low: UInt64(truncatingIfNeeded: shifted)))
+        guard quotient <= UInt64(Int64.max) else { return Self.slowMilliseconds(self) }
+        return attoseconds < 0 ? -Int64(quotient) : Int64(quotient)
+    }
+
+    static func slowMilliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
         return seconds * 1_000 + attoseconds / 1_000_000_000_000_000
+    }
+
+    /// `.milliseconds(count)` in one native multiplication, for the hot paths.
+    public init(milliseconds count: Int64) {
+        self.init(attoseconds: Int128(count) * 1_000_000_000_000_000)
     }
 
     /// Seconds as a double, for JSON output.
