@@ -16,21 +16,24 @@ public struct ArrivalStream<File: IteratorProtocol>: Sequence, IteratorProtocol 
         self.file = file
         generated = scenario.arrivals?.makeIterator(seed: scenario.seed)
         nextFromFile = self.file?.next()
-        nextGenerated = generated?.next().map { SimulatedArrival(at: $0.at, request: $0.request) }
+        nextGenerated = Self.arrival(generated?.next())
     }
 
     public mutating func next() -> SimulatedArrival? {
-        switch (nextFromFile, nextGenerated) {
-        case (nil, nil):
-            return nil
-        case (let fromFile?, let fromScenario) where fromScenario.map({ fromFile.at <= $0.at }) ?? true:
+        // Compared by time, then moved out: an arrival holds a whole request.
+        if let fileAt = nextFromFile?.at, (nextGenerated?.at).map({ fileAt <= $0 }) ?? true {
+            let arrival = nextFromFile.take()
             nextFromFile = file?.next()
-            return fromFile
-        default:
-            let arrival = nextGenerated
-            nextGenerated = generated?.next().map { SimulatedArrival(at: $0.at, request: $0.request) }
             return arrival
         }
+        let arrival = nextGenerated.take()
+        nextGenerated = Self.arrival(generated?.next())
+        return arrival
+    }
+
+    private static func arrival(_ generated: consuming ScenarioArrivals.Arrival?) -> SimulatedArrival? {
+        guard let generated else { return nil }
+        return SimulatedArrival(at: generated.at, request: generated.request)
     }
 }
 

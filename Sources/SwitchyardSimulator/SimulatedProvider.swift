@@ -16,6 +16,11 @@ struct SimulatedProvider {
             self.script = script
             synthesizer = ResponseSynthesizer(provider: descriptor)
         }
+
+        /// The script's outcome for one call, read in place rather than through a copy of it.
+        func outcome(of call: ProviderCallKind, at elapsed: Duration, draws: inout SplitMix64) -> (fault: Int?, job: ScenarioJob?) {
+            script.outcomeIndex(of: call, at: elapsed, draws: &draws)
+        }
     }
 
     private let fixed: Fixed
@@ -48,12 +53,15 @@ struct SimulatedProvider {
             case .result: .result
             case .cancel: .cancel
             }
-        let outcome = fixed.script.outcome(of: kind, at: elapsed, draws: &draws)
-        let delay = outcome.fault?.delay ?? .zero
-        if let fault = outcome.fault, let reply = faultReply(fault, call: call) { return reply }
+        let (faultIndex, scripted) = fixed.outcome(of: kind, at: elapsed, draws: &draws)
+        var delay = Duration.zero
+        if let faultIndex {
+            delay = fixed.script.faults[faultIndex].delay
+            if let reply = faultReply(fixed.script.faults[faultIndex], call: call) { return reply }
+        }
         switch call.purpose {
         case .submit:
-            guard let job = outcome.job else { return Reply(event: nil, after: delay, job: nil) }
+            guard let job = scripted else { return Reply(event: nil, after: delay, job: nil) }
             jobs += 1
             let id = "\(fixed.descriptor.id)-\(jobs)"
             if fixed.descriptor.submit.mode == .sync { return syncAnswer(call, job: job, id: id, after: delay) }

@@ -72,6 +72,8 @@ public struct Simulator {
         /// 0 once finished.
         var serial: Int
         var execution: Execution
+        /// How its policy queues a submit at a provider's cap: read once, not per submit.
+        let queueing: QueuePolicy
         var arrival: Timestamp
         /// The policy, tier and key its result is cached under; nil when the policy keeps no cache.
         var cache: (policy: String, tier: String, key: CacheKey)?
@@ -185,7 +187,7 @@ public struct Simulator {
 
     // MARK: - Requests
 
-    private mutating func admit(_ request: Request, decisions: ((DecisionEvent) -> Void)?) {
+    private mutating func admit(_ request: consuming Request, decisions: ((DecisionEvent) -> Void)?) {
         statistics.requests += 1
         let day = Int(elapsed.milliseconds / 86_400_000)
         if day != spentDay {
@@ -230,13 +232,17 @@ public struct Simulator {
         let serial = nextExecution
         // The simulator sends no bytes, and builds decision events only for someone to read.
         let options = Execution.Options(rendersCalls: false, logsDecisions: decisions != nil)
-        guard var execution = Execution(plan: plan, request: request, config: config, image: image, traceID: "sim-\(serial)", options: options)
+        // A trace id only marks logged events: none is made for a run without a decision log.
+        let traceID = decisions == nil ? nil : "sim-\(serial)"
+        guard var execution = Execution(plan: plan, request: request, config: config, image: image, traceID: traceID, options: options)
         else { return }
         var commands = takeCommands()
         execution.start(at: now, into: &commands)
         defer { self.commands = commands }
         let slot = Slot(index: freeSlots.popLast() ?? running.count, serial: serial)
-        let entry = Running(serial: serial, execution: execution, arrival: now, cache: key.map { (plan.policy, plan.tier, $0) })
+        let queueing = execution.queueing
+        let entry = Running(
+            serial: serial, execution: execution, queueing: queueing, arrival: now, cache: key.map { (plan.policy, plan.tier, $0) })
         if slot.index == running.count {
             running.append(entry)
             timers.append([])
@@ -328,7 +334,7 @@ public struct Simulator {
         // Both are mutated in place through `running[slot.index]` and `providers[index]`, so
         // their buffers (an execution's state, a provider's waiting line) never copy.
         if call.purpose == .submit {
-            let queueing = running[slot.index].execution.queueing
+            let queueing = running[slot.index].queueing
             let decision = providers[index].gate.request(at: now, waitingSince: waitingSince, queueing: queueing)
             if case .wait(let until) = decision {
                 running[slot.index].waiting = (call, waitingSince)

@@ -136,4 +136,15 @@ import Testing
         #expect(request["duration_s"] == 20)
         #expect(request["<<"] == nil)
     }
+
+    /// Arrival numbers are written without `description`; they must read the same.
+    @Test func decimalsMatchDescription() {
+        var draws = SplitMix64(seed: 11)
+        var numbers = [0, 1, 9, 10, -1, -10, 99_999, Int.max, Int.min, Int.min + 1]
+        for _ in 0..<1_000 { numbers.append(Int(bitPattern: UInt(draws.next())) >> Int(draws.next() % 64)) }
+        for number in numbers {
+            #expect(ScenarioArrivals.decimal(number) == String(number))
+            #expect(ScenarioArrivals.decimal(number, after: "arrival-") == "arrival-\(number)")
+        }
+    }
 }

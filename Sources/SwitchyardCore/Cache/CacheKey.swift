@@ -14,7 +14,7 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
     /// Lowercase hex SHA-256 of the canonical text: what logs show. Computed on each read.
     public var digest: String { Self.hex(SHA256.hash(data: canonical)) }
 
-    public init(request: Request, tier: String, policy: String, image: ResolvedImage?) {
+    public init(request: borrowing Request, tier: String, policy: String, image: ResolvedImage?) {
         // A canonical JSON form: fixed member order, only fields that change the output,
         // written straight to bytes as `JSONValue.jsonString()` would write the same object:
         // every request that is not served from the cache computes one.

@@ -85,11 +85,11 @@ struct AttemptOutcome: Sendable, Hashable {
     }
 
     /// A job the provider accepted and then failed.
-    static func jobFailed(_ body: JSONValue, rule: StateRule?, errors: ErrorSpec) -> AttemptOutcome {
+    static func jobFailed(_ body: JSONValue, ruleCode: String?, errors: ErrorSpec) -> AttemptOutcome {
         let code = firstText(errors.codePaths, in: body)
         var outcomes: [String] = []
         if let code, let mapped = errors.outcome(forCode: code) { outcomes.append(mapped) }
-        if let ruleCode = rule?.code, !outcomes.contains(ruleCode) { outcomes.append(ruleCode) }
+        if let ruleCode, !outcomes.contains(ruleCode) { outcomes.append(ruleCode) }
         outcomes.append("job_failed")
         // A refusal on content grounds says nothing about the provider's health.
         let signal: ProviderSignal = outcomes.contains("content_policy") ? .answered : .failure

@@ -272,7 +272,7 @@ public struct Execution: Sendable {
                     pollFailed(.badResponse("the poll answer is not JSON"), fetch: false, at: now, draw: draw, into: &commands)
                     return
                 }
-                let (state, rule) = Self.state(of: body, rules: currentProvider.poll?.states ?? [])
+                let (state, code) = Self.state(of: body, rules: currentProvider.poll?.states ?? [])
                 if state != job?.state {
                     job?.state = state
                     log("job_state", jobFields(job!.info, ["state": .string(state?.rawValue ?? "unknown")]), at: now, into: &commands)
@@ -285,7 +285,7 @@ public struct Execution: Sendable {
                         succeed(with: body, at: now, draw: draw, into: &commands)
                     }
                 case .failed, .canceled:
-                    fail(.jobFailed(body, rule: rule, errors: currentProvider.errors), call: "job", at: now, draw: draw, into: &commands)
+                    fail(.jobFailed(body, ruleCode: code, errors: currentProvider.errors), call: "job", at: now, draw: draw, into: &commands)
                 case .queued, .running, nil:
                     // An unknown state keeps the job polling until its timeout.
                     schedulePoll(at: now, draw: draw, into: &commands)
@@ -404,9 +404,9 @@ public struct Execution: Sendable {
         commands.append(.send(call))
     }
 
-    /// The state the first matching rule gives, and that rule. Rules are read in place, and
-    /// a path shared by consecutive rules (`$.status` in each) is resolved once.
-    private static func state(of body: JSONValue, rules: [StateRule]) -> (JobState?, StateRule?) {
+    /// The state the first matching rule gives, and that rule's failure code. Rules are read in
+    /// place, and a path shared by consecutive rules (`$.status` in each) is resolved once.
+    private static func state(of body: JSONValue, rules: [StateRule]) -> (JobState?, code: String?) {
         let matched = rules.withUnsafeBufferPointer { rules -> Int? in
             var resolved: (rule: Int, value: JSONValue?)?
             for index in rules.indices {
@@ -428,7 +428,7 @@ public struct Execution: Sendable {
             return nil
         }
         guard let matched else { return (nil, nil) }
-        return (rules[matched].state, rules[matched])
+        return (rules[matched].state, rules[matched].code)
     }
 
     // MARK: - Outcomes

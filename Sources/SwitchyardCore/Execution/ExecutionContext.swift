@@ -31,7 +31,8 @@ final class ExecutionContext: Sendable {
         self.policyIndex = policyIndex
         self.providerIndices = providerIndices
         self.image = image
-        hasImage = image != nil
+        // Through a field, so neither check copies the image.
+        hasImage = image?.mime != nil
         hasImageURL = image?.url != nil
         self.traceID = traceID
     }

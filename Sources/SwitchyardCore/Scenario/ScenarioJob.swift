@@ -26,7 +26,8 @@ public struct ScenarioJob: Sendable, Hashable {
     public func state(at now: Duration) -> JobState {
         if let canceledAt, canceledAt < endsAt, now >= canceledAt { return .canceled }
         if now >= endsAt { return failure == nil ? .succeeded : .failed }
-        return now < acceptedAt + latency / 5 ? .queued : .running
+        // Divided natively: `Duration / Int` goes through generic integer code.
+        return now < acceptedAt + Duration(attoseconds: latency.attoseconds / 5) ? .queued : .running
     }
 
     /// Progress in [0, 1], for providers that report it.

@@ -29,8 +29,13 @@ public struct ScenarioProvider: Sendable, Hashable {
     ///   - elapsed: time since the scenario started (the emulator's start, the simulation's 0).
     ///   - draw: a uniform draw in [0, 1).
     public func fault(for call: ProviderCallKind, at elapsed: Duration, draw: Double) -> ScenarioFault? {
-        // Read in place: only the fault that fires is copied out.
-        let index = faults.withUnsafeBufferPointer { faults -> Int? in
+        faultIndex(for: call, at: elapsed, draw: draw).map { faults[$0] }
+    }
+
+    /// ``fault(for:at:draw:)`` as the fault's position in ``faults``: the same draw, and no
+    /// fault copied out for a driver that reads it in place.
+    public func faultIndex(for call: ProviderCallKind, at elapsed: Duration, draw: Double) -> Int? {
+        faults.withUnsafeBufferPointer { faults -> Int? in
             var cumulative = 0.0
             for index in faults.indices where faults[index].applies(to: call, at: elapsed) {
                 cumulative += faults[index].probability
@@ -38,7 +43,6 @@ public struct ScenarioProvider: Sendable, Hashable {
             }
             return nil
         }
-        return index.map { faults[$0] }
     }
 
     /// The faults that can fire for `call` at `elapsed`, in order.
@@ -69,16 +73,27 @@ extension ScenarioProvider {
     /// job starts once the fault's delay has passed. This is what the emulator does with a
     /// valid request, so the simulator and the emulator agree draw for draw.
     public func outcome(of call: ProviderCallKind, at elapsed: Duration, draws: inout SplitMix64) -> ScenarioOutcome {
-        let fault = fault(for: call, at: elapsed, draw: draws.nextUnit())
-        guard call == .submit else { return ScenarioOutcome(fault: fault, job: nil) }
+        let (fault, job) = outcomeIndex(of: call, at: elapsed, draws: &draws)
+        return ScenarioOutcome(fault: fault.map { faults[$0] }, job: job)
+    }
+
+    /// ``outcome(of:at:draws:)`` with the fault as its position in ``faults``: the same draws.
+    public func outcomeIndex(of call: ProviderCallKind, at elapsed: Duration, draws: inout SplitMix64) -> (fault: Int?, job: ScenarioJob?) {
+        let index = faultIndex(for: call, at: elapsed, draw: draws.nextUnit())
+        guard call == .submit else { return (index, nil) }
         let failure: ScenarioFault.JobFailure?
-        switch fault?.effect {
-        case nil, .respond: failure = nil
-        case .jobFailure(let scripted): failure = scripted
-        case .status, .hang, .connectionReset, .malformedJSON, .contentPolicy: return ScenarioOutcome(fault: fault, job: nil)
+        var delay = Duration.zero
+        if let index {
+            switch faults[index].effect {
+            case .respond: failure = nil
+            case .jobFailure(let scripted): failure = scripted
+            case .status, .hang, .connectionReset, .malformedJSON, .contentPolicy: return (index, nil)
+            }
+            delay = faults[index].delay
+        } else {
+            failure = nil
         }
-        let acceptedAt = elapsed + (fault?.delay ?? .zero)
-        let job = ScenarioJob(acceptedAt: acceptedAt, latency: latency.sample(draws.nextUnit()), failure: failure)
-        return ScenarioOutcome(fault: fault, job: job)
+        let job = ScenarioJob(acceptedAt: elapsed + delay, latency: latency.sample(draws.nextUnit()), failure: failure)
+        return (index, job)
     }
 }
