@@ -263,6 +263,15 @@ public struct Simulator {
 
     private func isRunning(_ slot: Slot) -> Bool { running[slot.index].serial == slot.serial }
 
+    /// Where `provider` sits in ``providers`` (config order). A command almost always names the
+    /// execution's current provider, and that guess is confirmed by comparing one string, the
+    /// same string object, before the id is hashed.
+    private func position(of provider: String, for slot: Slot) -> Int? {
+        let guess = running[slot.index].execution.providerPosition
+        if guess < providers.count, providers[guess].gate.provider == provider { return guess }
+        return providerIndex[provider]
+    }
+
     /// The reusable command buffer, emptied; give it back when the step is applied.
     private mutating func takeCommands() -> [ExecutionCommand] {
         var buffer: [ExecutionCommand] = []
@@ -298,13 +307,13 @@ public struct Simulator {
                 // Without the countdown that makes every "circuit open for 12s more" different.
                 statistics.recordSkippedAttempt(provider, reason: reason.hasPrefix("circuit open for ") ? "circuit open" : reason)
             case .report(let provider, let signal):
-                guard let index = providerIndex[provider] else { continue }
+                guard let index = position(of: provider, for: slot) else { continue }
                 providers[index].gate.record(signal, at: now)
             case .attemptEnded(let provider):
                 // Only a slot the execution was granted: a submit still queued holds none.
                 guard isRunning(slot), running[slot.index].holding == provider else { continue }
                 running[slot.index].holding = nil
-                release(provider)
+                release(provider, for: slot)
             case .finish(let result):
                 guard isRunning(slot) else { continue }
                 running[slot.index].serial = 0
@@ -313,7 +322,7 @@ public struct Simulator {
                 timers[slot.index].removeAll(keepingCapacity: true)
                 if let provider = running[slot.index].holding {
                     running[slot.index].holding = nil
-                    release(provider)
+                    release(provider, for: slot)
                 }
                 if let cache = running[slot.index].cache {
                     caches[cache.policy]?.store(result, for: cache.key, requestedTier: cache.tier, at: now)
@@ -330,7 +339,7 @@ public struct Simulator {
     // MARK: - Providers
 
     private mutating func send(_ call: OutboundCall, for slot: Slot, waitingSince: Timestamp) {
-        guard let index = providerIndex[call.provider], isRunning(slot) else { return }
+        guard isRunning(slot), let index = position(of: call.provider, for: slot) else { return }
         // Both are mutated in place through `running[slot.index]` and `providers[index]`, so
         // their buffers (an execution's state, a provider's waiting line) never copy.
         if call.purpose == .submit {
@@ -363,8 +372,8 @@ public struct Simulator {
 
     /// An attempt at `provider` ended: its slot frees, and the first submit still queued
     /// there asks again now.
-    private mutating func release(_ provider: String) {
-        guard let index = providerIndex[provider] else { return }
+    private mutating func release(_ provider: String, for slot: Slot) {
+        guard let index = position(of: provider, for: slot) else { return }
         providers[index].gate.release()
         while let slot = providers[index].waiters.popFirst() {
             guard isRunning(slot), let waiting = running[slot.index].waiting, waiting.call.provider == provider else { continue }

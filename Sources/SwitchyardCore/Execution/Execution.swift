@@ -20,8 +20,13 @@ public struct Execution: Sendable {
     private var retriesOnProvider = 0
     private var phase: Phase = .idle
     /// The accepted job, while `phase` is `.job`. Kept beside the phase, not inside it, so a
-    /// poll updates it in place instead of copying it out of the enum and back.
+    /// poll updates it in place instead of copying it out of the enum and back. Its counters
+    /// and timers are plain values, read on every step; what it returned and the poll call,
+    /// which hold strings, sit apart, so reading the counters copies and retains nothing.
     private var job: JobProgress?
+    private var acceptedJob: TemplateVariables.Job?
+    /// The last poll call sent, sent again with a new id: every poll reads the same values.
+    private var pollCall: OutboundCall?
     private var nextCall = 0
     private var nextTimer = 0
     private var deadline: Timestamp?
@@ -36,15 +41,12 @@ public struct Execution: Sendable {
         case finished
     }
 
-    /// An accepted job being polled or fetched.
+    /// Where an accepted job's polling stands.
     private struct JobProgress: Sendable {
-        var info: TemplateVariables.Job
         var polls = 0
         var state: JobState?
         var pending: Pending
         var deadlineTimer: TimerID
-        /// The last poll call sent, sent again with a new id.
-        var pollCall: OutboundCall?
 
         enum Pending: Sendable, Equatable {
             case pollTimer(TimerID)
@@ -96,6 +98,10 @@ public struct Execution: Sendable {
 
     /// The policy the plan came from.
     public var policyID: String { plan.policy }
+
+    /// Where the provider of the current attempt sits in the config's providers: a driver that
+    /// keeps per-provider state in config order finds it without hashing the provider's id.
+    public var providerPosition: Int { context.providerPosition(at: entryIndex) }
 
     /// How the policy queues a submit at a provider's concurrency cap.
     public var queueing: QueuePolicy { policy.queueing }
@@ -199,6 +205,8 @@ public struct Execution: Sendable {
             ], at: now, into: &commands)
         phase = .submitting(call.id)
         job = nil
+        acceptedJob = nil
+        pollCall = nil
         commands.append(.send(call))
     }
 
@@ -223,18 +231,19 @@ public struct Execution: Sendable {
         case .job where job?.pending == .resultTimer(id):
             fetchResult(at: now, draw: draw, into: &commands)
         case .job:
-            guard job?.pending == .pollTimer(id), currentProvider.poll != nil else { return }
+            guard job?.pending == .pollTimer(id) else { return }
+            if case .none = currentProvider.poll { return }
             do {
                 // Every poll of a job reads the same values, so it is rendered once.
                 let id = makeCall()
-                if job!.pollCall == nil {
-                    job!.pollCall = try render(currentProvider.poll!.request, purpose: .poll, id: id, variables: variables(job: job!.info))
+                if pollCall == nil {
+                    pollCall = try render(currentProvider.poll!.request, purpose: .poll, id: id, variables: variables(job: acceptedJob))
                 } else {
-                    job!.pollCall!.id = id
+                    pollCall!.id = id
                 }
                 job!.pending = .poll(id)
                 job!.polls += 1
-                commands.append(.send(job!.pollCall!))
+                commands.append(.send(pollCall!))
             } catch {
                 fail(.badResponse("cannot render the poll call: \(error.message)"), call: "poll", at: now, draw: draw, into: &commands)
             }
@@ -275,7 +284,7 @@ public struct Execution: Sendable {
                 let (state, code) = Self.state(of: body, rules: currentProvider.poll?.states ?? [])
                 if state != job?.state {
                     job?.state = state
-                    log("job_state", jobFields(job!.info, ["state": .string(state?.rawValue ?? "unknown")]), at: now, into: &commands)
+                    log("job_state", jobFields(acceptedJob!, ["state": .string(state?.rawValue ?? "unknown")]), at: now, into: &commands)
                 }
                 switch state {
                 case .succeeded:
@@ -335,15 +344,17 @@ public struct Execution: Sendable {
         let info = TemplateVariables.Job(
             id: currentProvider.submit.jobID.flatMap { Self.text($0.first(body)) }, pollURL: urls.poll.flatMap { Self.text($0.first(body)) },
             resultURL: urls.result.flatMap { Self.text($0.first(body)) }, cancelURL: urls.cancel.flatMap { Self.text($0.first(body)) })
-        guard info.id != nil || info.pollURL != nil, let poll = currentProvider.poll else {
+        guard info.id != nil || info.pollURL != nil, let timeout = currentProvider.poll?.timeout else {
             fail(.badResponse("the submit answer has no job id"), call: "submit", at: now, draw: draw, into: &commands)
             return
         }
         log("job_accepted", jobFields(info), at: now, into: &commands)
         let deadlineTimer = makeTimer()
-        commands.append(.wait(until: now + poll.timeout, deadlineTimer))
+        commands.append(.wait(until: now + timeout, deadlineTimer))
         // `schedulePoll` replaces the pending step with the first poll's timer.
-        job = JobProgress(info: info, pending: .pollTimer(deadlineTimer), deadlineTimer: deadlineTimer)
+        job = JobProgress(pending: .pollTimer(deadlineTimer), deadlineTimer: deadlineTimer)
+        acceptedJob = info
+        pollCall = nil
         phase = .job
         schedulePoll(at: now, draw: draw, into: &commands)
     }
@@ -386,7 +397,7 @@ public struct Execution: Sendable {
 
     /// Fetches a succeeded job's result (the descriptor's second call).
     private mutating func fetchResult(at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
-        guard let fetch = currentProvider.result.fetch, let info = job?.info else { return }
+        guard job != nil, let fetch = currentProvider.result.fetch, let info = acceptedJob else { return }
         do {
             let call = try render(fetch, purpose: .result, id: makeCall(), variables: variables(job: info))
             job?.pending = .result(call.id)
@@ -397,7 +408,7 @@ public struct Execution: Sendable {
     }
 
     private mutating func cancelJob(at now: Timestamp, into commands: inout [ExecutionCommand]) {
-        guard case .job = phase, let info = job?.info else { return }
+        guard case .job = phase, let info = acceptedJob else { return }
         guard let spec = currentProvider.cancel,
             let call = try? render(spec, purpose: .cancel, id: makeCall(), variables: variables(job: info))
         else { return }

@@ -40,6 +40,9 @@ final class ExecutionContext: Sendable {
     /// Borrowed from the config, not copied.
     var policy: Policy { _read { yield config.policies[policyIndex] } }
 
+    /// Where the plan's `entry`th provider sits in the config's providers.
+    func providerPosition(at entry: Int) -> Int { providerIndices[entry] }
+
     /// The descriptor of the plan's `entry`th provider, borrowed from the config.
     subscript(provider entry: Int) -> ProviderDescriptor { _read { yield config.providers[providerIndices[entry]] } }
 
