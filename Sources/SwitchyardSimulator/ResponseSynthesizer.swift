@@ -141,19 +141,19 @@ extension ResponseSynthesizer {
     fileprivate static func joined(_ first: String, _ second: String, _ third: String) -> String {
         let count = first.utf8.count + second.utf8.count + third.utf8.count
         return String(unsafeUninitializedCapacity: count) { buffer in
-            var position = 0
-            func copy(_ part: String) {
-                var part = part
-                part.withUTF8 { bytes in
-                    guard let source = bytes.baseAddress, let target = buffer.baseAddress else { return }
-                    (target + position).update(from: source, count: bytes.count)
-                    position += bytes.count
-                }
-            }
-            copy(first)
-            copy(second)
-            copy(third)
-            return position
+            var position = copy(first, into: buffer, at: 0)
+            position = copy(second, into: buffer, at: position)
+            return copy(third, into: buffer, at: position)
+        }
+    }
+
+    /// Copies `part` into `buffer` at `position`; returns where it ends.
+    private static func copy(_ part: String, into buffer: UnsafeMutableBufferPointer<UInt8>, at position: Int) -> Int {
+        var part = part
+        return part.withUTF8 { bytes in
+            guard let source = bytes.baseAddress, let target = buffer.baseAddress else { return position }
+            (target + position).update(from: source, count: bytes.count)
+            return position + bytes.count
         }
     }
 }

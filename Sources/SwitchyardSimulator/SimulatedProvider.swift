@@ -10,11 +10,14 @@ struct SimulatedProvider {
         let descriptor: ProviderDescriptor
         let script: ScenarioProvider
         let synthesizer: ResponseSynthesizer
+        /// Job ids are `<provider>-<n>`.
+        let jobPrefix: String
 
         init(descriptor: ProviderDescriptor, script: ScenarioProvider) {
             self.descriptor = descriptor
             self.script = script
             synthesizer = ResponseSynthesizer(provider: descriptor)
+            jobPrefix = descriptor.id + "-"
         }
 
         /// The script's outcome for one call, read in place rather than through a copy of it.
@@ -63,7 +66,7 @@ struct SimulatedProvider {
         case .submit:
             guard let job = scripted else { return Reply(event: nil, after: delay, job: nil) }
             jobs += 1
-            let id = "\(fixed.descriptor.id)-\(jobs)"
+            let id = String(fixed.jobPrefix, decimal: jobs)
             if fixed.descriptor.submit.mode == .sync { return syncAnswer(call, job: job, id: id, after: delay) }
             return Reply(event: .response(call.id, fixed.synthesizer.accepted(jobID: id)), after: delay, job: (id, job))
         case .poll:

@@ -143,8 +143,9 @@ import Testing
         var numbers = [0, 1, 9, 10, -1, -10, 99_999, Int.max, Int.min, Int.min + 1]
         for _ in 0..<1_000 { numbers.append(Int(bitPattern: UInt(draws.next())) >> Int(draws.next() % 64)) }
         for number in numbers {
-            #expect(ScenarioArrivals.decimal(number) == String(number))
-            #expect(ScenarioArrivals.decimal(number, after: "arrival-") == "arrival-\(number)")
+            #expect(String("", decimal: number) == String(number))
+            #expect(String("arrival-", decimal: number) == "arrival-\(number)")
+            #expect(String("a-provider-with-a-long-name-", decimal: number) == "a-provider-with-a-long-name-\(number)")
         }
     }
 }

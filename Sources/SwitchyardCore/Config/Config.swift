@@ -33,9 +33,15 @@ public struct Config: Sendable {
         policies.first { $0.id == id }
     }
 
+    /// Where the policy sits in ``policies``. By index, reading each id in place:
+    /// `firstIndex(where:)` would hand its closure a copy of every policy it tries.
+    public func policyIndex(_ id: String) -> Int? {
+        policies.indices.first { policies[$0].id == id }
+    }
+
     /// Whether the policy keeps a result cache, read in place: ``policy(_:)`` would copy it.
     public func caches(policy id: String) -> Bool {
-        policies.firstIndex { $0.id == id }.map { policies[$0].cache != nil } ?? false
+        policyIndex(id).map { policies[$0].cache != nil } ?? false
     }
 
     /// Every secret reference, with where it is written.

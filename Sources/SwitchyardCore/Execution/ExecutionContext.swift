@@ -18,7 +18,7 @@ final class ExecutionContext: Sendable {
 
     /// nil when the config lacks the plan's policy or one of its providers.
     init?(plan: Plan, request: Request, config: Config, image: ResolvedImage?, traceID: String?) {
-        guard let policyIndex = config.policies.firstIndex(where: { $0.id == plan.policy }) else { return nil }
+        guard let policyIndex = config.policyIndex(plan.policy) else { return nil }
         var providerIndices: [Int] = []
         providerIndices.reserveCapacity(plan.entries.count)
         for entry in plan.entries {

@@ -19,7 +19,9 @@ public struct Planner: Sendable {
     /// - Parameters:
     ///   - draw: a uniform random number in [0, 1) for weighted rules; ignored otherwise.
     public func plan(_ request: Request, state: WorldState = .empty, draw: Double = 0) -> Result<Plan, RequestErrors> {
-        guard let policyIndex = config.policies.firstIndex(where: { matches($0.match, request) }) else {
+        // By index, so each policy's match is read in place: `firstIndex(where:)` hands the
+        // closure a copy of every policy it tries.
+        guard let policyIndex = config.policies.indices.first(where: { matches(config.policies[$0].match, request) }) else {
             let kinds = config.policies.compactMap(\.match.kind?.rawValue)
             let taken = kinds.isEmpty ? "none" : kinds.joined(separator: ", ")
             return .failure(

@@ -167,7 +167,7 @@ public struct ScenarioArrivals: Sendable, Hashable {
             // Load-time validation decoded every entry, so a failure here cannot happen; skip it
             // rather than trap if it ever does.
             guard var request = templates[index].request(number: produced, user: user) else { return next() }
-            request.id = ScenarioArrivals.decimal(produced, after: "arrival-")
+            request.id = String("arrival-", decimal: produced)
             // Milliseconds are the simulator's resolution; the sum stays exact in seconds.
             return Arrival(at: .milliseconds(Int64((seconds * 1000).rounded())), request: request)
         }
@@ -205,8 +205,8 @@ public struct ScenarioArrivals: Sendable, Hashable {
             case .decoded(let json):
                 return try? ScenarioArrivals.request(from: json, number: number, user: user).get()
             case .freeText(var request, let texts, let objects):
-                let number = ScenarioArrivals.decimal(number)
-                let user = ScenarioArrivals.decimal(user)
+                let number = String("", decimal: number)
+                let user = String("", decimal: user)
                 for field in texts {
                     request[keyPath: field] = request[keyPath: field].map { placeholdersFilled($0, number: number, user: user) }
                 }
@@ -242,36 +242,6 @@ public struct ScenarioArrivals: Sendable, Hashable {
         case .array(let items): items.contains(where: hasPlaceholders)
         case .object(let members): members.values.contains(where: hasPlaceholders)
         default: false
-        }
-    }
-}
-
-extension ScenarioArrivals {
-    /// `prefix` then `number` in decimal, written directly: three of these per arrival cost
-    /// more through `description` and interpolation than the rest of making the request.
-    static func decimal(_ number: Int, after prefix: StaticString = "") -> String {
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        return withUnsafeMutableBytes(of: &digits) { scratch in
-            // Digits from the right end of the scratch space, then the sign.
-            var start = scratch.count
-            var magnitude = number.magnitude
-            repeat {
-                start -= 1
-                scratch[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            if number < 0 {
-                start -= 1
-                scratch[start] = UInt8(ascii: "-")
-            }
-            let count = scratch.count - start
-            return String(unsafeUninitializedCapacity: prefix.utf8CodeUnitCount + count) { buffer in
-                prefix.withUTF8Buffer { prefix in
-                    for (index, byte) in prefix.enumerated() { buffer[index] = byte }
-                }
-                for index in 0..<count { buffer[prefix.utf8CodeUnitCount + index] = scratch[start + index] }
-                return prefix.utf8CodeUnitCount + count
-            }
         }
     }
 }
