@@ -76,14 +76,19 @@ struct SimulationStatistics {
             cost += result.cost
             // A cache hit made no call, so it is no provider's success.
             if let provider = result.provider, !cacheHit {
-                providers[provider, default: ProviderTotals()].succeeded += 1
-                providers[provider, default: ProviderTotals()].cost += result.cost
-                if result.fallbackUsed { providers[provider, default: ProviderTotals()].servedAfterFallback += 1 }
+                // One lookup for the three counts.
+                Self.count(success: result, in: &providers[provider, default: ProviderTotals()])
             }
         case .failed:
             failed += 1
             failures[result.failureCode ?? "failed", default: 0] += 1
         }
+    }
+
+    private static func count(success result: ExecutionResult, in totals: inout ProviderTotals) {
+        totals.succeeded += 1
+        totals.cost += result.cost
+        if result.fallbackUsed { totals.servedAfterFallback += 1 }
     }
 
     /// The summary JSON's content; keys sorted where they are names, so equal runs print equal.

@@ -30,7 +30,16 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
         text.raw(#","duration_s":"#)
         if let seconds = request.durationSeconds { text.int(seconds) } else { text.null() }
         text.raw(#","aspect_ratio":"#)
-        text.string(request.aspectRatio?.description)
+        // As `description` spells it, "16:9", without building that string.
+        if let ratio = request.aspectRatio {
+            text.raw("\"")
+            text.int(ratio.width)
+            text.raw(":")
+            text.int(ratio.height)
+            text.raw("\"")
+        } else {
+            text.null()
+        }
         text.raw(#","voice":"#)
         if request.voice.isEmpty { text.raw(#"{"pitch":0.0,"speed":1.0}"#) } else { text.value(.object(Self.voice(of: request))) }
         text.raw(#","features":["#)

@@ -193,11 +193,21 @@ public struct Planner: Sendable {
         switch strategy {
         case .ordered:
             return
-        case .cheapest:
+        case .cheapest where entries.count > 32:
             // Stable: ties keep the written order.
             entries = entries.enumerated().sorted { a, b in
                 a.element.estimatedCost == b.element.estimatedCost ? a.offset < b.offset : a.element.estimatedCost < b.element.estimatedCost
             }.map(\.element)
+        case .cheapest:
+            // A plan's few entries: a stable insertion sort in place, swapping entries rather
+            // than copying them into new arrays. Ties keep the written order.
+            for index in entries.indices.dropFirst() {
+                var position = index
+                while position > 0, entries[position].estimatedCost < entries[position - 1].estimatedCost {
+                    entries.swapAt(position, position - 1)
+                    position -= 1
+                }
+            }
         case .weighted:
             entries = WeightedOrder.permute(entries, weights: weights, draw: draw)
         }

@@ -180,7 +180,7 @@ public struct ScenarioArrivals: Sendable, Hashable {
         case fixed(Request?)
         /// Placeholders only in fields whose text the decoder does not check (id, user, prompt,
         /// quality, voice, metadata): the entry is decoded once, and each arrival fills them in.
-        case freeText(Request, texts: [WritableKeyPath<Request, String?>], objects: [WritableKeyPath<Request, JSONObject>])
+        case freeText(Request, texts: [TextField], objects: [ObjectField])
         /// Placeholders where the decoder checks the text (kind, aspect ratio, image): each
         /// arrival is substituted and decoded, as the request it makes could be invalid.
         case decoded(JSONValue)
@@ -208,30 +208,43 @@ public struct ScenarioArrivals: Sendable, Hashable {
                 let number = String("", decimal: number)
                 let user = String("", decimal: user)
                 for field in texts {
-                    request[keyPath: field] = request[keyPath: field].map { placeholdersFilled($0, number: number, user: user) }
+                    field.fill(&request, number: number, user: user)
                 }
                 for field in objects {
-                    request[keyPath: field] = substituting(.object(request[keyPath: field]), number: number, user: user).objectValue ?? [:]
+                    field.fill(&request, number: number, user: user)
                 }
                 return request
             }
         }
 
-        private static func textField(_ key: String) -> WritableKeyPath<Request, String?>? {
-            switch key {
-            case "id": \.id
-            case "user": \.user
-            case "prompt": \.prompt
-            case "quality": \.quality
-            default: nil
+        private static func textField(_ key: String) -> TextField? { TextField(rawValue: key) }
+
+        private static func objectField(_ key: String) -> ObjectField? { ObjectField(rawValue: key) }
+
+        /// A text field an arrival fills in, set through a switch: a key path would be applied
+        /// through the generic key-path machinery on every arrival.
+        enum TextField: String {
+            case id, user, prompt, quality
+
+            func fill(_ request: inout Request, number: String, user: String) {
+                switch self {
+                case .id: request.id = request.id.map { placeholdersFilled($0, number: number, user: user) }
+                case .user: request.user = request.user.map { placeholdersFilled($0, number: number, user: user) }
+                case .prompt: request.prompt = request.prompt.map { placeholdersFilled($0, number: number, user: user) }
+                case .quality: request.quality = request.quality.map { placeholdersFilled($0, number: number, user: user) }
+                }
             }
         }
 
-        private static func objectField(_ key: String) -> WritableKeyPath<Request, JSONObject>? {
-            switch key {
-            case "voice": \.voice
-            case "metadata": \.metadata
-            default: nil
+        /// An object field whose values an arrival fills in.
+        enum ObjectField: String {
+            case voice, metadata
+
+            func fill(_ request: inout Request, number: String, user: String) {
+                switch self {
+                case .voice: request.voice = substituting(.object(request.voice), number: number, user: user).objectValue ?? [:]
+                case .metadata: request.metadata = substituting(.object(request.metadata), number: number, user: user).objectValue ?? [:]
+                }
             }
         }
     }
