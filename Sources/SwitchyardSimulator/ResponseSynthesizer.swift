@@ -26,6 +26,8 @@ final class ResponseSynthesizer: Sendable {
     /// The poll answer for each state, when it carries nothing but the state: most polls find
     /// a job still queued or running.
     private let plainPolls: [HTTPResponse]
+    /// Whether a succeeded job's outputs come from a second call.
+    private let fetchesResult: Bool
     /// The fixed parts of the URLs answers carry, `sim://<provider>/jobs/<id>` and
     /// `sim://<provider>/files/<id>/<output>`: joined once per answer, not interpolated.
     private let jobsURL: String
@@ -48,9 +50,25 @@ final class ResponseSynthesizer: Sendable {
         jobsURL = "sim://\(provider.id)/jobs/"
         filesURL = "sim://\(provider.id)/files/"
         outputSuffixes = provider.result.outputs.map { "/" + $0.name }
-        // In `JobState.allCases` order.
+        fetchesResult = provider.result.fetch != nil
+        // In `JobState.allCases` order, as `position(of:)` counts.
         plainPolls = JobState.allCases.map { state in
             HTTPResponse(status: 200, body: .json(Self.stateBody(state, failure: nil, provider: provider, segments: states)))
+        }
+    }
+
+    /// An empty object with room for an answer's few fields, so filling it in does not grow it
+    /// again and again.
+    private static var emptyBody: JSONValue { .object(JSONObject(minimumCapacity: 8)) }
+
+    /// Where `state` is in `JobState.allCases`, without building that array on every poll.
+    private static func position(of state: JobState) -> Int {
+        switch state {
+        case .queued: 0
+        case .running: 1
+        case .succeeded: 2
+        case .failed: 3
+        case .canceled: 4
         }
     }
 
@@ -59,7 +77,7 @@ final class ResponseSynthesizer: Sendable {
     }
 
     func accepted(jobID: String) -> HTTPResponse {
-        var body: JSONValue = [:]
+        var body = Self.emptyBody
         Self.set(.string(jobID), at: self.jobID, in: &body)
         // Only the URLs the descriptor reads are built.
         if let pollURL { SimplePath.set(.string(Self.joined(jobsURL, jobID, "/status")), at: pollURL, in: &body) }
@@ -72,8 +90,8 @@ final class ResponseSynthesizer: Sendable {
     /// A poll answer in `state`; a succeeded job's outputs are included unless a result fetch follows.
     func poll(_ state: JobState, jobID: String, failure: ScenarioFault.JobFailure?, seconds: Int?) -> HTTPResponse {
         let failed = state == .failed && failure != nil
-        let withResult = state == .succeeded && provider.result.fetch == nil
-        if !failed, !withResult, let index = JobState.allCases.firstIndex(of: state) { return plainPolls[index] }
+        let withResult = state == .succeeded && !fetchesResult
+        if !failed, !withResult { return plainPolls[Self.position(of: state)] }
         var body = Self.stateBody(state, failure: failure, provider: provider, segments: states)
         if state == .failed, let failure { addError(to: &body, code: failure.code, message: failure.message ?? "job failed") }
         if withResult { addOutputs(to: &body, jobID: jobID, seconds: seconds) }
@@ -84,7 +102,7 @@ final class ResponseSynthesizer: Sendable {
     private static func stateBody(
         _ state: JobState, failure: ScenarioFault.JobFailure?, provider: ProviderDescriptor, segments: [[SimplePath.Segment]?]
     ) -> JSONValue {
-        var body: JSONValue = [:]
+        var body = Self.emptyBody
         let rules = provider.poll?.states ?? []
         if let index = rules.firstIndex(where: { $0.state == state && (state != .failed || failure == nil || $0.code == nil) })
             ?? rules.firstIndex(where: { $0.state == state })
@@ -101,7 +119,7 @@ final class ResponseSynthesizer: Sendable {
     }
 
     func result(jobID: String, seconds: Int?) -> HTTPResponse {
-        var body: JSONValue = [:]
+        var body = Self.emptyBody
         addOutputs(to: &body, jobID: jobID, seconds: seconds)
         return HTTPResponse(status: 200, body: .json(body))
     }
@@ -112,7 +130,7 @@ final class ResponseSynthesizer: Sendable {
             let seconds = (Double(retryAfter.milliseconds) / 1000).rounded(.up)
             for case .header(let name) in provider.errors.retryAfter { headers.append((name, String(Int(seconds)))) }
         }
-        var body: JSONValue = [:]
+        var body = Self.emptyBody
         addError(to: &body, code: code, message: message ?? "HTTP \(status)")
         return HTTPResponse(status: status, headers: headers, body: .json(body))
     }

@@ -32,6 +32,9 @@ public struct Simulator {
     /// table. A finished one stays in its slot, its serial zeroed, until the slot is reused:
     /// no optional to unwrap, so reading one field never copies the whole entry.
     private var running: [Running] = []
+    /// Each slot's serial, 0 once its execution finished: checked before every event, and
+    /// kept apart so the check reads one integer, not an entry.
+    private var serials: [Int] = []
     private var freeSlots: [Int] = []
     /// The timers each slot's execution has queued, taken out when it finishes: a deadline
     /// would otherwise stay queued long after its request. Kept by slot, so the arrays are
@@ -69,8 +72,6 @@ public struct Simulator {
     }
 
     private struct Running {
-        /// 0 once finished.
-        var serial: Int
         var execution: Execution
         /// How its policy queues a submit at a provider's cap: read once, not per submit.
         let queueing: QueuePolicy
@@ -242,12 +243,14 @@ public struct Simulator {
         let slot = Slot(index: freeSlots.popLast() ?? running.count, serial: serial)
         let queueing = execution.queueing
         let entry = Running(
-            serial: serial, execution: execution, queueing: queueing, arrival: now, cache: key.map { (plan.policy, plan.tier, $0) })
+            execution: execution, queueing: queueing, arrival: now, cache: key.map { (plan.policy, plan.tier, $0) })
         if slot.index == running.count {
             running.append(entry)
+            serials.append(serial)
             timers.append([])
         } else {
             running[slot.index] = entry
+            serials[slot.index] = serial
         }
         apply(commands, for: slot, decisions: decisions)
     }
@@ -261,7 +264,7 @@ public struct Simulator {
         return digest
     }
 
-    private func isRunning(_ slot: Slot) -> Bool { running[slot.index].serial == slot.serial }
+    private func isRunning(_ slot: Slot) -> Bool { serials[slot.index] == slot.serial }
 
     /// Where `provider` sits in ``providers`` (config order). A command almost always names the
     /// execution's current provider, and that guess is confirmed by comparing one string, the
@@ -316,7 +319,7 @@ public struct Simulator {
                 release(provider, for: slot)
             case .finish(let result):
                 guard isRunning(slot) else { continue }
-                running[slot.index].serial = 0
+                serials[slot.index] = 0
                 freeSlots.append(slot.index)
                 for timer in timers[slot.index] { queue.remove(timer) }
                 timers[slot.index].removeAll(keepingCapacity: true)
@@ -360,12 +363,12 @@ public struct Simulator {
             running[slot.index].queueWait += Duration(milliseconds: now.millisecondsSinceEpoch - waitingSince.millisecondsSinceEpoch)
             statistics.recordAttempt(call.provider)
         }
-        let reply = providers[index].answer(call, job: running[slot.index].job, at: elapsed)
+        var reply = providers[index].answer(call, job: running[slot.index].job, at: elapsed)
         if let job = reply.job { running[slot.index].job = (call.provider, job.id, job.job) }
         if call.purpose == .cancel, running[slot.index].job?.provider == call.provider {
             running[slot.index].job!.job.canceledAt = elapsed
         }
-        if let event = reply.event {
+        if let event = reply.event.take() {
             queue.push(.execution(slot, event), at: now.millisecondsSinceEpoch + reply.after.milliseconds)
         }
     }

@@ -448,6 +448,8 @@ public struct Execution: Sendable {
         // Output names are a descriptor mapping's keys, so unique: handed over whole.
         var names: [String] = []
         var values: [JSONValue] = []
+        names.reserveCapacity(currentProvider.result.outputs.count)
+        values.reserveCapacity(currentProvider.result.outputs.count)
         for output in currentProvider.result.outputs {
             if let value = output.path.first(body), !value.isNull {
                 names.append(output.name)
