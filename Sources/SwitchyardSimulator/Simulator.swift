@@ -161,14 +161,15 @@ public struct Simulator {
             }
             guard let (time, event) = queue.pop() else { break }
             now = Timestamp(millisecondsSinceEpoch: time)
-            switch event {
+            // Consumed: the response inside moves into the handler's argument, not copied.
+            switch consume event {
             case .execution(let slot, let event):
                 guard isRunning(slot) else { continue }
                 let draw = draws.nextUnit()
                 var commands = takeCommands()
                 // Mutated in place: a copy would make every buffer inside the execution copy on write.
                 running[slot.index].execution.handle(event, at: now, draw: draw, into: &commands)
-                apply(commands, for: slot, decisions: decisions)
+                apply(&commands, for: slot, decisions: decisions)
                 self.commands = commands
             case .gate(let slot, let call):
                 // The same wait can end by timer or by a freed slot; only the first counts.
@@ -252,7 +253,7 @@ public struct Simulator {
             running[slot.index] = entry
             serials[slot.index] = serial
         }
-        apply(commands, for: slot, decisions: decisions)
+        apply(&commands, for: slot, decisions: decisions)
     }
 
     /// An image's digest for its cache key, kept for the next request: traffic tends to reuse
@@ -293,49 +294,61 @@ public struct Simulator {
         }
     }
 
-    private mutating func apply(_ commands: [ExecutionCommand], for slot: Slot, decisions: ((DecisionEvent) -> Void)?) {
-        for command in commands {
-            switch command {
-            case .send(let call):
-                send(call, for: slot, waitingSince: now)
-            case .wait(let until, let timer):
-                let handle = queue.push(.execution(slot, .timer(timer)), at: max(until.millisecondsSinceEpoch, now.millisecondsSinceEpoch))
-                if timers[slot.index].count >= 8 { timers[slot.index].removeAll { [queue] in !queue.isQueued($0) } }
-                timers[slot.index].append(handle)
-            case .log(let event):
-                decisions?(event)
-            case .attemptFailed(let provider, let reason):
-                statistics.recordFailedAttempt(provider, reason: reason)
-            case .attemptSkipped(let provider, let reason):
-                // Without the countdown that makes every "circuit open for 12s more" different.
-                statistics.recordSkippedAttempt(provider, reason: reason.hasPrefix("circuit open for ") ? "circuit open" : reason)
-            case .report(let provider, let signal):
-                guard let index = position(of: provider, for: slot) else { continue }
-                providers[index].gate.record(signal, at: now)
-            case .attemptEnded(let provider):
-                // Only a slot the execution was granted: a submit still queued holds none.
-                guard isRunning(slot), running[slot.index].holding == provider else { continue }
+    /// Carries out a step's commands, in order. Each is moved out of the buffer, a plain one
+    /// left in its place for the buffer's next emptying: iterating would copy every call and
+    /// result, and release them twice.
+    private mutating func apply(_ commands: inout [ExecutionCommand], for slot: Slot, decisions: ((DecisionEvent) -> Void)?) {
+        commands.withUnsafeMutableBufferPointer { buffer in
+            guard let start = buffer.baseAddress else { return }
+            for index in buffer.indices {
+                let command = (start + index).move()
+                (start + index).initialize(to: .wait(until: Timestamp(millisecondsSinceEpoch: 0), TimerID(0)))
+                apply(command, for: slot, decisions: decisions)
+            }
+        }
+    }
+
+    private mutating func apply(_ command: consuming ExecutionCommand, for slot: Slot, decisions: ((DecisionEvent) -> Void)?) {
+        switch consume command {
+        case .send(let call):
+            send(call, for: slot, waitingSince: now)
+        case .wait(let until, let timer):
+            let handle = queue.push(.execution(slot, .timer(timer)), at: max(until.millisecondsSinceEpoch, now.millisecondsSinceEpoch))
+            if timers[slot.index].count >= 8 { timers[slot.index].removeAll { [queue] in !queue.isQueued($0) } }
+            timers[slot.index].append(handle)
+        case .log(let event):
+            decisions?(event)
+        case .attemptFailed(let provider, let reason):
+            statistics.recordFailedAttempt(provider, reason: reason)
+        case .attemptSkipped(let provider, let reason):
+            // Without the countdown that makes every "circuit open for 12s more" different.
+            statistics.recordSkippedAttempt(provider, reason: reason.hasPrefix("circuit open for ") ? "circuit open" : reason)
+        case .report(let provider, let signal):
+            guard let index = position(of: provider, for: slot) else { return }
+            providers[index].gate.record(signal, at: now)
+        case .attemptEnded(let provider):
+            // Only a slot the execution was granted: a submit still queued holds none.
+            guard isRunning(slot), running[slot.index].holding == provider else { return }
+            running[slot.index].holding = nil
+            release(provider, for: slot)
+        case .finish(let result):
+            guard isRunning(slot) else { return }
+            serials[slot.index] = 0
+            freeSlots.append(slot.index)
+            for timer in timers[slot.index] { queue.remove(timer) }
+            timers[slot.index].removeAll(keepingCapacity: true)
+            if let provider = running[slot.index].holding {
                 running[slot.index].holding = nil
                 release(provider, for: slot)
-            case .finish(let result):
-                guard isRunning(slot) else { continue }
-                serials[slot.index] = 0
-                freeSlots.append(slot.index)
-                for timer in timers[slot.index] { queue.remove(timer) }
-                timers[slot.index].removeAll(keepingCapacity: true)
-                if let provider = running[slot.index].holding {
-                    running[slot.index].holding = nil
-                    release(provider, for: slot)
-                }
-                if let cache = running[slot.index].cache {
-                    caches[cache.policy]?.store(result, for: cache.key, requestedTier: cache.tier, at: now)
-                }
-                if result.status == .succeeded, let user = running[slot.index].execution.user { spent[user, default: .zero] += result.cost }
-                let arrival = running[slot.index].arrival.millisecondsSinceEpoch
-                statistics.record(
-                    result, latency: Duration(milliseconds: now.millisecondsSinceEpoch - arrival), queueWait: running[slot.index].queueWait,
-                    cacheHit: false, arrival: arrival - Self.epoch.millisecondsSinceEpoch)
             }
+            if let cache = running[slot.index].cache {
+                caches[cache.policy]?.store(result, for: cache.key, requestedTier: cache.tier, at: now)
+            }
+            if result.status == .succeeded, let user = running[slot.index].execution.user { spent[user, default: .zero] += result.cost }
+            let arrival = running[slot.index].arrival.millisecondsSinceEpoch
+            statistics.record(
+                result, latency: Duration(milliseconds: now.millisecondsSinceEpoch - arrival), queueWait: running[slot.index].queueWait,
+                cacheHit: false, arrival: arrival - Self.epoch.millisecondsSinceEpoch)
         }
     }
 
