@@ -59,11 +59,12 @@ struct EventQueue<Event> {
     }
 
     @discardableResult
-    mutating func push(_ event: Event, at time: Int64) -> Handle {
+    mutating func push(_ event: consuming Event, at time: Int64) -> Handle {
         push(event, at: time, sequence: reserveSequence())
     }
 
-    private mutating func push(_ event: Event, at time: Int64, sequence: Int) -> Handle {
+    /// `event` is consumed: it moves into its slot rather than being copied there.
+    private mutating func push(_ event: consuming Event, at time: Int64, sequence: Int) -> Handle {
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = free

@@ -174,8 +174,8 @@ public struct Execution: Sendable {
     private var currentEntry: PlanEntry { _read { yield context.plan.entries[entryIndex] } }
     private var currentProvider: ProviderDescriptor { _read { yield context[provider: entryIndex] } }
 
-    private func variables(job: TemplateVariables.Job? = nil) -> TemplateVariables {
-        TemplateVariables(context: context, entryIndex: entryIndex, job: job)
+    private static func variables(_ context: ExecutionContext, entry: Int, job: TemplateVariables.Job? = nil) -> TemplateVariables {
+        TemplateVariables(context: context, entryIndex: entry, job: job)
     }
 
     private mutating func beginAttempt(at now: Timestamp, into commands: inout [ExecutionCommand]) {
@@ -190,7 +190,9 @@ public struct Execution: Sendable {
         }
         let call: OutboundCall
         do {
-            call = try render(currentProvider.submit.request, purpose: .submit, id: makeCall(), variables: variables())
+            call = try Self.render(
+                currentProvider.submit.request, purpose: .submit, id: makeCall(), variables: Self.variables(context, entry: entryIndex),
+                options: options)
         } catch {
             skip(reason: error.message, at: now, into: &commands)
             fallBack(at: now, reason: error.message, into: &commands)
@@ -237,7 +239,10 @@ public struct Execution: Sendable {
                 // Every poll of a job reads the same values, so it is rendered once.
                 let id = makeCall()
                 if pollCall == nil {
-                    pollCall = try render(currentProvider.poll!.request, purpose: .poll, id: id, variables: variables(job: acceptedJob))
+                    pollCall = try Self.render(
+                        currentProvider.poll!.request, purpose: .poll, id: id,
+                        variables: Self.variables(context, entry: entryIndex, job: acceptedJob),
+                        options: options)
                 } else {
                     pollCall!.id = id
                 }
@@ -399,7 +404,8 @@ public struct Execution: Sendable {
     private mutating func fetchResult(at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
         guard job != nil, let fetch = currentProvider.result.fetch, let info = acceptedJob else { return }
         do {
-            let call = try render(fetch, purpose: .result, id: makeCall(), variables: variables(job: info))
+            let call = try Self.render(
+                fetch, purpose: .result, id: makeCall(), variables: Self.variables(context, entry: entryIndex, job: info), options: options)
             job?.pending = .result(call.id)
             commands.append(.send(call))
         } catch {
@@ -410,7 +416,8 @@ public struct Execution: Sendable {
     private mutating func cancelJob(at now: Timestamp, into commands: inout [ExecutionCommand]) {
         guard case .job = phase, let info = acceptedJob else { return }
         guard let spec = currentProvider.cancel,
-            let call = try? render(spec, purpose: .cancel, id: makeCall(), variables: variables(job: info))
+            let call = try? Self.render(
+                spec, purpose: .cancel, id: makeCall(), variables: Self.variables(context, entry: entryIndex, job: info), options: options)
         else { return }
         commands.append(.send(call))
     }
@@ -617,8 +624,10 @@ public struct Execution: Sendable {
         log("attempt_skipped", ["provider": .string(currentProvider.id), "reason": .string(reason)], at: now, into: &commands)
     }
 
-    private func render(
-        _ spec: HTTPRequestSpec, purpose: OutboundCall.Purpose, id: CallID, variables: TemplateVariables
+    /// Static, with what it reads passed in: as a method it would be handed a copy of the
+    /// whole execution, context and job included, for every call it renders.
+    private static func render(
+        _ spec: HTTPRequestSpec, purpose: OutboundCall.Purpose, id: CallID, variables: TemplateVariables, options: Options
     ) throws(TemplateError) -> OutboundCall {
         let renderer = CallRenderer(variables: variables)
         return options.rendersCalls ? try renderer.render(spec, purpose: purpose, id: id) : try renderer.checked(spec, purpose: purpose, id: id)
