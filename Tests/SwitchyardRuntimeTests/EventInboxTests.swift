@@ -26,4 +26,15 @@ import Testing
         inbox.post(.timer(TimerID(1)))
         #expect(await inbox.next() == nil)
     }
+
+    /// Cancelled with answers still queued, the run stops rather than take another step.
+    @Test func aCancelledRunStopsBeforeQueuedEvents() async {
+        let inbox = EventInbox()
+        inbox.post(.timer(TimerID(1)))
+        let cancelled = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return await inbox.next()
+        }
+        #expect(await cancelled.value == nil)
+    }
 }

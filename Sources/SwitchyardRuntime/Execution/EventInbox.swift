@@ -28,13 +28,16 @@ final class EventInbox: Sendable {
         waiter?.resume(returning: event)
     }
 
-    /// The next event, in arrival order; nil once the waiting task is cancelled.
+    /// The next event, in arrival order; nil once the waiting task is cancelled, whatever is
+    /// still queued.
     func next() async -> ExecutionEvent? {
         await withTaskCancellationHandler {
             await withUnsafeContinuation { continuation in
                 let ready = state.withLock { state -> ExecutionEvent?? in
-                    if !state.events.isEmpty { return .some(state.events.removeFirst()) }
+                    // A cancelled run stops at once, even with answers waiting: a step could
+                    // start another call.
                     if state.cancelled { return .some(nil) }
+                    if !state.events.isEmpty { return .some(state.events.removeFirst()) }
                     state.waiter = continuation
                     return nil
                 }

@@ -20,14 +20,6 @@ public struct LiveExecutor: Sendable {
         self.cache = cache
     }
 
-    /// Seeds each request's draws (its trace id, its jitter). One stream per process, seeded
-    /// from the system once: a system draw is a syscall, too dear for every request.
-    private static let seeds = Mutex(
-        {
-            var system = SystemRandomNumberGenerator()
-            return SplitMix64(seed: system.next())
-        }())
-
     /// The wall clock, in the core's terms.
     @Sendable public static func now() -> Timestamp {
         Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
@@ -45,7 +37,11 @@ public struct LiveExecutor: Sendable {
             log(.cacheHit(result, key: key, at: Self.now()))
             return result
         }
-        var random = SplitMix64(seed: Self.seeds.withLock { $0.next() })
+        // One system draw per request seeds its trace id and jitter: each request's stream is
+        // its own, so one trace id tells nothing of another's. (A system draw is a syscall;
+        // every draw from it used to be one.)
+        var system = SystemRandomNumberGenerator()
+        var random = SplitMix64(seed: system.next())
         let traceID = traceID ?? Self.makeTraceID(using: &random)
         let result = await execute(plan: plan, request: request, image: image, traceID: traceID, random: random, log: log)
         if let key { cache.store(result, for: key, policy: plan.policy, requestedTier: plan.tier, at: Self.now()) }
@@ -92,8 +88,9 @@ public struct LiveExecutor: Sendable {
             for task in queued { task.cancel() }
             for timer in timers { timer.cancel() }
         }
+        // Closes `holding` too: a queued submit let through after this hands its slot back.
         func releaseAll() {
-            for provider in holding.takeAll() { gates.release(provider) }
+            for provider in holding.close() { gates.release(provider) }
         }
 
         var commands = execution.start(at: Self.now())
@@ -199,12 +196,11 @@ public struct LiveExecutor: Sendable {
                             inbox.post(.rejected(call.id, reason: reason))
                             return
                         }
-                        guard !Task.isCancelled else {
-                            // Granted after the run ended: hand the slot straight back.
+                        // Granted after the run ended: hand the slot straight back.
+                        guard !Task.isCancelled, holding.insert(call.provider) else {
                             gates.release(call.provider)
                             return
                         }
-                        holding.insert(call.provider)
                         inbox.post(await transport.perform(call, auth: authentication(for: call)))
                     })
             }
@@ -213,19 +209,30 @@ public struct LiveExecutor: Sendable {
     }
 }
 
-/// The providers where one execution holds a concurrency slot.
+/// The providers where one execution holds a concurrency slot. Closed when the run ends, so a
+/// slot granted to a queued submit afterwards is refused, and handed back by whoever got it.
 final class HeldSlots: Sendable {
-    private let held = Mutex<Set<String>>([])
+    private let held = Mutex<(slots: Set<String>, closed: Bool)>(([], false))
 
-    func insert(_ provider: String) { held.withLock { _ = $0.insert(provider) } }
+    /// False once closed: the caller must release the slot itself.
+    @discardableResult
+    func insert(_ provider: String) -> Bool {
+        held.withLock { held in
+            guard !held.closed else { return false }
+            held.slots.insert(provider)
+            return true
+        }
+    }
 
     /// True when the slot was held (and is now given up).
-    func remove(_ provider: String) -> Bool { held.withLock { $0.remove(provider) != nil } }
+    func remove(_ provider: String) -> Bool { held.withLock { $0.slots.remove(provider) != nil } }
 
-    func takeAll() -> Set<String> {
-        held.withLock { slots in
-            defer { slots.removeAll() }
-            return slots
+    /// Every slot still held; nothing can be added after.
+    func close() -> Set<String> {
+        held.withLock { held in
+            held.closed = true
+            defer { held.slots.removeAll() }
+            return held.slots
         }
     }
 }
