@@ -227,7 +227,8 @@ enum GenerateOutput {
 
 @Suite struct OriginTests {
     @Test func traceIDsAreThirtyTwoHexDigitsAndDiffer() {
-        let ids = (0..<100).map { _ in LiveExecutor.makeTraceID() }
+        var system = SystemRandomNumberGenerator()
+        let ids = (0..<100).map { _ in LiveExecutor.makeTraceID(using: &system) }
         #expect(ids.allSatisfy { $0.utf8.count == 32 && $0.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) } })
         #expect(Set(ids).count == ids.count)
     }

@@ -187,8 +187,8 @@ public struct ScenarioArrivals: Sendable, Hashable {
 
         init(_ json: JSONValue) {
             let holding = (json.objectValue ?? [:]).filter { ScenarioArrivals.hasPlaceholders($0.value) }.keys
-            let texts = holding.compactMap(Self.textField)
-            let objects = holding.compactMap(Self.objectField)
+            let texts = holding.compactMap(TextField.init(rawValue:))
+            let objects = holding.compactMap(ObjectField.init(rawValue:))
             if holding.isEmpty {
                 self = .fixed(try? ScenarioArrivals.request(from: json, number: 0, user: 0).get())
             } else if texts.count + objects.count == holding.count, let request = try? Request.decode(json).get() {
@@ -216,10 +216,6 @@ public struct ScenarioArrivals: Sendable, Hashable {
                 return request
             }
         }
-
-        private static func textField(_ key: String) -> TextField? { TextField(rawValue: key) }
-
-        private static func objectField(_ key: String) -> ObjectField? { ObjectField(rawValue: key) }
 
         /// A text field an arrival fills in, set through a switch: a key path would be applied
         /// through the generic key-path machinery on every arrival.

@@ -48,13 +48,7 @@ public struct LiveExecutor: Sendable {
         return result
     }
 
-    /// 16 random bytes as hex, as W3C trace ids are.
-    public static func makeTraceID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return makeTraceID(using: &generator)
-    }
-
-    /// 16 bytes from `generator` as hex.
+    /// 16 bytes from `generator` as hex, as W3C trace ids are.
     public static func makeTraceID(using generator: inout some RandomNumberGenerator) -> String {
         let digits = Array("0123456789abcdef".utf8)
         return String(unsafeUninitializedCapacity: 32) { buffer in
