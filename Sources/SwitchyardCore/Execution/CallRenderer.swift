@@ -33,18 +33,19 @@ struct CallRenderer {
     /// The call without its URL, headers and body, after checking that ``render(_:purpose:id:)``
     /// would succeed: every variable its templates read has a value.
     func checked(_ spec: HTTPRequestSpec, purpose: OutboundCall.Purpose, id: CallID) throws(TemplateError) -> OutboundCall {
+        let present = variables.present
         switch spec.target {
-        case .path(let template), .url(let template): try check(template)
+        case .path(let template), .url(let template): try check(template, present)
         }
-        for header in provider.headers { try check(header.value) }
-        for header in spec.headers { try check(header.value) }
-        if let body = spec.body { try check(body) }
+        for header in provider.headers { try check(header.value, present) }
+        for header in spec.headers { try check(header.value, present) }
+        if let body = spec.body { try check(body, present) }
         return OutboundCall(
             id: id, provider: provider.id, purpose: purpose, method: spec.method, url: "", headers: [], body: nil, timeout: provider.limits.timeout)
     }
 
-    private func check(_ template: Template) throws(TemplateError) {
-        for name in template.variables where !variables.has(name) { throw Template.missing(name) }
+    private func check(_ template: Template, _ present: KnownVariables) throws(TemplateError) {
+        if let name = variables.missing(in: template, present: present) { throw Template.missing(name) }
     }
 
     /// Keeps what RFC 3986 allows in a path (so ids like `models/x/operations/1` stay readable)

@@ -27,7 +27,7 @@ struct TemplateVariables {
 
     /// The value of `name`, or nil when this request has none.
     func value(_ name: String) -> JSONValue? {
-        guard let known = Known(name) else { return prefixed(name) }
+        guard let known = KnownVariable(name) else { return prefixed(name) }
         switch known {
         case .requestID: return request.id.map(JSONValue.string)
         case .user: return request.user.map(JSONValue.string)
@@ -57,27 +57,49 @@ struct TemplateVariables {
     /// True when `name` has a value: what ``value(_:)`` says, without building the value, for
     /// a driver that only checks a call would render (the simulator, on every call).
     func has(_ name: String) -> Bool {
-        guard let known = Known(name) else {
+        guard let known = KnownVariable(name) else {
             // A feature the request does not mention is off: it always has a value.
             return name.hasPrefix("features.") || prefixed(name) != nil
         }
-        switch known {
-        case .kind, .tier, .voiceSpeed, .voicePitch, .idempotencyKey: return true
-        case .requestID: return request.id != nil
-        case .user: return request.user != nil
-        case .prompt: return request.prompt != nil
-        case .durationSeconds: return entry.params.durationSeconds != nil || request.durationSeconds != nil
-        case .aspectRatio: return entry.params.aspectRatio != nil || request.aspectRatio != nil
-        case .resolution: return entry.params.resolution != nil
-        case .fps: return entry.params.fps != nil
-        case .bitrateKbps: return entry.params.bitrateKbps != nil
-        case .imageURL: return context.hasImageURL
-        case .imageBase64, .imageDataURI, .imageMIME: return context.hasImage
-        case .jobID: return job?.id != nil
-        case .jobPollURL: return job?.pollURL != nil
-        case .jobResultURL: return job?.resultURL != nil
-        case .jobCancelURL: return job?.cancelURL != nil
+        return present.contains(KnownVariables(known))
+    }
+
+    /// The fixed-name variables this attempt has a value for.
+    var present: KnownVariables {
+        // Always there: voice has neutral settings when the request gives none.
+        var present: KnownVariables = [.kind, .tier, .voiceSpeed, .voicePitch, .idempotencyKey]
+        if request.id != nil { present.insert(.requestID) }
+        if request.user != nil { present.insert(.user) }
+        if request.prompt != nil { present.insert(.prompt) }
+        if entry.params.durationSeconds != nil || request.durationSeconds != nil { present.insert(.durationSeconds) }
+        if entry.params.aspectRatio != nil || request.aspectRatio != nil { present.insert(.aspectRatio) }
+        if entry.params.resolution != nil { present.insert(.resolution) }
+        if entry.params.fps != nil { present.insert(.fps) }
+        if entry.params.bitrateKbps != nil { present.insert(.bitrateKbps) }
+        if context.hasImageURL { present.insert(.imageURL) }
+        if context.hasImage { present.formUnion([.imageBase64, .imageDataURI, .imageMIME]) }
+        if let job {
+            if job.id != nil { present.insert(.jobID) }
+            if job.pollURL != nil { present.insert(.jobPollURL) }
+            if job.resultURL != nil { present.insert(.jobResultURL) }
+            if job.cancelURL != nil { present.insert(.jobCancelURL) }
         }
+        return present
+    }
+
+    /// The first variable `template` reads that has no value here, in the template's order.
+    func missing(in template: Template, present: KnownVariables) -> String? {
+        // Nearly always none: one mask test, then only the names outside the fixed set.
+        if present.isSuperset(of: template.knownVariables) {
+            var othersPresent = true
+            for name in template.otherVariables where !has(name) {
+                othersPresent = false
+                break
+            }
+            if othersPresent { return nil }
+        }
+        for name in template.variables where !has(name) { return name }
+        return nil
     }
 
     /// Variables under a prefix (`voice.`, `features.`, `metadata.`) and the descriptor's mappings.
@@ -90,67 +112,5 @@ struct TemplateVariables {
             return mapping.table[source.stringValue ?? source.jsonString()]
         }
         return nil
-    }
-
-    /// The variables with fixed names. Templates name a dozen each, for every call: a name is
-    /// found by its length and at most four comparisons with literals, cheaper than hashing it.
-    private enum Known {
-        case requestID, user, kind, prompt, durationSeconds, aspectRatio, tier, resolution, fps, bitrateKbps, voiceSpeed, voicePitch
-        case imageURL, imageBase64, imageDataURI, imageMIME, idempotencyKey, jobID, jobPollURL, jobResultURL, jobCancelURL
-
-        init?(_ name: String) {
-            let known: Known? =
-                switch name.utf8.count {
-                case 3: name == "fps" ? .fps : nil
-                case 4:
-                    switch name {
-                    case "user": .user
-                    case "kind": .kind
-                    case "tier": .tier
-                    default: nil
-                    }
-                case 6:
-                    switch name {
-                    case "prompt": .prompt
-                    case "job.id": .jobID
-                    default: nil
-                    }
-                case 7: name == "quality" ? .tier : nil
-                case 9: name == "image.url" ? .imageURL : nil
-                case 10:
-                    switch name {
-                    case "request_id": .requestID
-                    case "duration_s": .durationSeconds
-                    case "resolution": .resolution
-                    case "image.mime": .imageMIME
-                    default: nil
-                    }
-                case 11:
-                    switch name {
-                    case "voice.speed": .voiceSpeed
-                    case "voice.pitch": .voicePitch
-                    default: nil
-                    }
-                case 12:
-                    switch name {
-                    case "aspect_ratio": .aspectRatio
-                    case "bitrate_kbps": .bitrateKbps
-                    case "image.base64": .imageBase64
-                    case "job.poll_url": .jobPollURL
-                    default: nil
-                    }
-                case 14:
-                    switch name {
-                    case "image.data_uri": .imageDataURI
-                    case "job.result_url": .jobResultURL
-                    case "job.cancel_url": .jobCancelURL
-                    default: nil
-                    }
-                case 15: name == "idempotency_key" ? .idempotencyKey : nil
-                default: nil
-                }
-            guard let known else { return nil }
-            self = known
-        }
     }
 }

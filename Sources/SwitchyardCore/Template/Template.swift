@@ -29,12 +29,28 @@ public struct Template: Sendable, Hashable {
 
     /// Every variable the template reads, in first-use order.
     public let variables: [String]
+    /// The same, resolved once: the fixed-name ones as a set, the others (under a prefix or
+    /// a descriptor's mapping) by name, less `features.*`, which always has a value (a feature
+    /// the request does not mention is off). Checking that a call would render is then a mask test.
+    let knownVariables: KnownVariables
+    let otherVariables: [String]
 
     init(root: Node) {
         self.root = root
         var names: [String] = []
         Self.collect(root, into: &names)
         variables = names
+        var known: KnownVariables = []
+        var others: [String] = []
+        for name in names {
+            if let variable = KnownVariable(name) {
+                known.insert(KnownVariables(variable))
+            } else if !name.hasPrefix("features.") {
+                others.append(name)
+            }
+        }
+        knownVariables = known
+        otherVariables = others
     }
 
     /// Compiles a string template such as `/v1/tasks/{{job.id}}`.

@@ -114,6 +114,33 @@ import Testing
         #expect(skipped[0].contains("'ratio'"))
     }
 
+    /// The unrendered check resolves fixed names once per template (a mask), the others by
+    /// name: a header reading what the request lacks skips every call with the same reason.
+    @Test(arguments: ["request_id", "{{request_id}}-{{metadata.team}}", "{{metadata.team}}-{{request_id}}", "metadata.team", "job.id"])
+    func aHeaderReadingAMissingValueSkipsTheCallRenderedOrNot(_ header: String) throws {
+        let text = header.contains("{{") ? header : "{{\(header)}}"
+        let scope = TemplateScope(names: ["request_id", "job.id"], openPrefixes: ["metadata."])
+        let template = try Template(string: text, scope: scope)
+        var providers = config.providers
+        for index in providers.indices { providers[index].headers.append(HeaderTemplate(name: "X-Test", value: template)) }
+        let config = Config(providers: providers, policies: self.config.policies)
+        var request = request()
+        request.id = nil
+        let plan = try Planner(config: config).plan(request, state: .empty).get()
+        var reasons: [String] = []
+        for options in [Execution.Options(), Execution.Options(rendersCalls: false)] {
+            var run = try ScriptedRun(plan: plan, request: request, config: config, options: options)
+            run.run(respond: ProviderReplies.success)
+            #expect(run.sent.isEmpty)
+            let skips = run.events.filter { $0.event == "attempt_skipped" }
+            #expect(skips.count == plan.entries.count)
+            reasons += skips.map { $0.fields["reason"]?.stringValue ?? "" }
+        }
+        // The first missing one in the template's order.
+        let first = header.hasPrefix("{{") ? String(header.dropFirst(2).prefix { $0 != "}" }) : header
+        #expect(reasons == Array(repeating: "template variable '\(first)' has no value for this request", count: 2 * plan.entries.count))
+    }
+
     @Test func serverErrorFallsBackToTheNextProvider() throws {
         let run = try run(respond: failing("veo3", with: ProviderReplies.status(503)))
         let result = try #require(run.result)
