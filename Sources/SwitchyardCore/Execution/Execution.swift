@@ -78,6 +78,7 @@ public struct Execution: Sendable {
         guard let context = ExecutionContext(plan: plan, request: request, config: config, image: image, traceID: traceID) else { return nil }
         self.context = context
         self.options = options
+        providerPosition = context.plan.entries.isEmpty ? 0 : context.providerPosition(at: 0)
     }
 
     /// What a driver needs from an execution beyond its decisions.
@@ -101,7 +102,8 @@ public struct Execution: Sendable {
 
     /// Where the provider of the current attempt sits in the config's providers: a driver that
     /// keeps per-provider state in config order finds it without hashing the provider's id.
-    public var providerPosition: Int { context.providerPosition(at: entryIndex) }
+    /// Stored, so reading it is a load, not a call that copies the execution.
+    public private(set) var providerPosition: Int
 
     /// How the policy queues a submit at a provider's concurrency cap.
     public var queueing: QueuePolicy { policy.queueing }
@@ -540,13 +542,13 @@ public struct Execution: Sendable {
     }
 
     private mutating func fallBack(at now: Timestamp, reason: String, into commands: inout [ExecutionCommand]) {
-        entryIndex += 1
         retriesOnProvider = 0
-        guard entryIndex < plan.entries.count else {
-            entryIndex -= 1
+        guard entryIndex + 1 < plan.entries.count else {
             finish(failing: Failure.allFailed, reason: lastFailure ?? reason, at: now, into: &commands)
             return
         }
+        entryIndex += 1
+        providerPosition = context.providerPosition(at: entryIndex)
         beginAttempt(at: now, into: &commands)
     }
 

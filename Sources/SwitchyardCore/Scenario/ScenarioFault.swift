@@ -79,9 +79,21 @@ public struct ScenarioFault: Sendable, Hashable {
     }
 
     /// True when the fault can fire for `call` at `elapsed`.
-    public func applies(to call: ProviderCallKind, at elapsed: Duration) -> Bool {
-        callMask & Self.bit(call) != 0 && window.contains(elapsed)
+    public func applies(to call: ProviderCallKind, at elapsed: Duration) -> Bool { trigger.applies(to: call, at: elapsed) }
+
+    /// When the fault fires, apart from what it does: plain values, which a provider asks
+    /// on every call without copying the fault's strings.
+    struct Trigger: Sendable, Hashable {
+        let callMask: UInt8
+        let window: ScenarioWindow
+        let probability: Double
+
+        func applies(to call: ProviderCallKind, at elapsed: Duration) -> Bool {
+            callMask & ScenarioFault.bit(call) != 0 && window.contains(elapsed)
+        }
     }
+
+    var trigger: Trigger { Trigger(callMask: callMask, window: window, probability: probability) }
 
     private static func bit(_ call: ProviderCallKind) -> UInt8 {
         switch call {

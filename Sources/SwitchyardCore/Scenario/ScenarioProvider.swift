@@ -5,7 +5,9 @@ public struct ScenarioProvider: Sendable, Hashable {
     /// The time from acceptance to the end of a job.
     public var latency: LatencyDistribution
     /// In file order: the order matters to ``fault(for:at:draw:)``.
-    public var faults: [ScenarioFault]
+    public var faults: [ScenarioFault] { didSet { triggers = faults.map(\.trigger) } }
+    /// When each fault fires, read on every call.
+    private var triggers: [ScenarioFault.Trigger]
     /// Where the entry is written, for diagnostics about it; nil for a default entry.
     public var location: SourceLocation?
 
@@ -14,6 +16,7 @@ public struct ScenarioProvider: Sendable, Hashable {
         self.latency = latency
         self.faults = faults
         self.location = location
+        triggers = faults.map(\.trigger)
     }
 
     /// The fault one call meets, or nil when it is answered normally.
@@ -35,10 +38,10 @@ public struct ScenarioProvider: Sendable, Hashable {
     /// ``fault(for:at:draw:)`` as the fault's position in ``faults``: the same draw, and no
     /// fault copied out for a driver that reads it in place.
     public func faultIndex(for call: ProviderCallKind, at elapsed: Duration, draw: Double) -> Int? {
-        faults.withUnsafeBufferPointer { faults -> Int? in
+        triggers.withUnsafeBufferPointer { triggers -> Int? in
             var cumulative = 0.0
-            for index in faults.indices where faults[index].applies(to: call, at: elapsed) {
-                cumulative += faults[index].probability
+            for index in triggers.indices where triggers[index].applies(to: call, at: elapsed) {
+                cumulative += triggers[index].probability
                 if draw < cumulative { return index }
             }
             return nil
