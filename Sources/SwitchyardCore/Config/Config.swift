@@ -22,7 +22,12 @@ public struct Config: Sendable {
 
     /// Where `id` sits in ``providers``: for reading one part of a descriptor in place, where
     /// ``provider(_:)`` would copy all of it.
-    public func providerIndex(_ id: String) -> Int? { providerIndex[id] }
+    public func providerIndex(_ id: String) -> Int? {
+        // A handful of providers: comparing ids (a plan's ids share the config's storage, so
+        // equal ones compare at once) costs less than hashing one.
+        guard providers.count > 16 else { return providers.indices.first { providers[$0].id == id } }
+        return providerIndex[id]
+    }
 
     /// The provider's auth settings, read in place.
     public func auth(of provider: String) -> ProviderAuth? {

@@ -427,28 +427,19 @@ public struct Execution: Sendable {
     /// The state the first matching rule gives, and that rule's failure code. Rules are read in
     /// place, and a path shared by consecutive rules (`$.status` in each) is resolved once.
     private static func state(of body: JSONValue, rules: [StateRule]) -> (JobState?, code: String?) {
-        let matched = rules.withUnsafeBufferPointer { rules -> Int? in
-            var resolved: (rule: Int, value: JSONValue?)?
+        rules.withUnsafeBufferPointer { rules in
+            // Consecutive rules usually read the same path: it is resolved once for them.
+            var resolved = -1
+            var value: JSONValue?
             for index in rules.indices {
-                let value: JSONValue?
-                if let resolved, rules[resolved.rule].path == rules[index].path {
-                    value = resolved.value
-                } else {
+                if resolved < 0 || rules[resolved].path != rules[index].path {
                     value = rules[index].path.first(body)
-                    resolved = (index, value)
+                    resolved = index
                 }
-                let matches: Bool =
-                    switch rules[index].test {
-                    case .oneOf(let values): value.map(values.contains) ?? false
-                    case .equals(let expected): value == expected
-                    case .exists(let expected): (value != nil && value != .null) == expected
-                    }
-                if matches { return index }
+                if rules[index].test.matches(value) { return (rules[index].state, rules[index].code) }
             }
-            return nil
+            return (nil, nil)
         }
-        guard let matched else { return (nil, nil) }
-        return (rules[matched].state, rules[matched].code)
     }
 
     // MARK: - Outcomes

@@ -35,6 +35,21 @@ public struct StateRule: Sendable, Hashable {
         case oneOf([JSONValue])
         case equals(JSONValue)
         case exists(Bool)
+
+        /// Whether the value at the rule's path (nil when there is none) passes.
+        func matches(_ value: JSONValue?) -> Bool {
+            switch self {
+            case .oneOf(let values):
+                guard let value else { return false }
+                for candidate in values where candidate == value { return true }
+                return false
+            case .equals(let expected):
+                guard let value else { return false }
+                return value == expected
+            case .exists(let expected):
+                return (value != nil && value != .null) == expected
+            }
+        }
     }
 
     public var path: JSONPath
