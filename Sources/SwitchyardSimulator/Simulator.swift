@@ -26,7 +26,8 @@ public struct Simulator {
     /// In the config's order; `providerIndex` finds one by id.
     private var providers: [SimulatedProvider] = []
     private var providerIndex: [String: Int] = [:]
-    private var caches: [String: ResultCache] = [:]
+    /// By policy position in the config; nil for a policy that keeps no cache.
+    private var caches: [ResultCache?] = []
     private var queue = EventQueue<Event>()
     /// Executions in flight, in reusable slots: mutated in place, never moved in and out of a
     /// table. A finished one stays in its slot, its serial zeroed, until the slot is reused:
@@ -77,7 +78,7 @@ public struct Simulator {
         let queueing: QueuePolicy
         var arrival: Timestamp
         /// The policy, tier and key its result is cached under; nil when the policy keeps no cache.
-        var cache: (policy: String, tier: String, key: CacheKey)?
+        var cache: (policy: Int, tier: String, key: CacheKey)?
         var job: (provider: String, id: String, job: ScenarioJob)?
         var queueWait: Duration = .zero
         /// A submit waiting at its provider's gate.
@@ -106,9 +107,7 @@ public struct Simulator {
             providerIndex[provider.id] = providers.count
             providers.append(SimulatedProvider(descriptor: provider, scenario: self.scenario, at: Simulator.epoch))
         }
-        for policy in config.policies {
-            if let settings = policy.cache { caches[policy.id] = ResultCache(settings: settings) }
-        }
+        caches = config.policies.map { policy in policy.cache.map(ResultCache.init(settings:)) }
         spent = state.spentToday
         for (id, status) in state.providers {
             guard let index = providerIndex[id] else { continue }
@@ -220,11 +219,12 @@ public struct Simulator {
         var image = request.image.map(Self.standIn)
         // Only for a policy that caches, as live.
         var key: CacheKey?
-        if caches[plan.policy] != nil {
+        let policy = config.policyIndex(plan.policy)
+        if let policy, caches[policy] != nil {
             if let resolved = image { image?.contentDigest = digest(of: resolved) }
             key = CacheKey(request: request, tier: plan.tier, policy: plan.policy, image: image)
         }
-        if let key, let cached = caches[plan.policy]?.lookup(key, at: now) {
+        if let key, let policy, let cached = caches[policy]!.lookup(key, at: now) {
             let result = cached.servedFromCache(requestID: request.id)
             decisions?(.cacheHit(result, key: key, at: now))
             statistics.record(result, latency: .zero, queueWait: .zero, cacheHit: true, arrival: elapsed.milliseconds)
@@ -243,14 +243,15 @@ public struct Simulator {
         defer { self.commands = commands }
         let slot = Slot(index: freeSlots.popLast() ?? running.count, serial: serial)
         let queueing = execution.queueing
+        // Moved, not copied, into its slot: a copy would retain everything the execution holds.
         let entry = Running(
-            execution: execution, queueing: queueing, arrival: now, cache: key.map { (plan.policy, plan.tier, $0) })
+            execution: consume execution, queueing: queueing, arrival: now, cache: key.map { (policy!, plan.tier, $0) })
         if slot.index == running.count {
-            running.append(entry)
+            running.append(consume entry)
             serials.append(serial)
             timers.append([])
         } else {
-            running[slot.index] = entry
+            running[slot.index] = consume entry
             serials[slot.index] = serial
         }
         apply(&commands, for: slot, decisions: decisions)
@@ -342,7 +343,7 @@ public struct Simulator {
                 release(provider, for: slot)
             }
             if let cache = running[slot.index].cache {
-                caches[cache.policy]?.store(result, for: cache.key, requestedTier: cache.tier, at: now)
+                caches[cache.policy]!.store(result, for: cache.key, requestedTier: cache.tier, at: now)
             }
             if result.status == .succeeded, let user = running[slot.index].execution.user { spent[user, default: .zero] += result.cost }
             let arrival = running[slot.index].arrival.millisecondsSinceEpoch

@@ -73,6 +73,40 @@ import Testing
         }
     }
 
+    /// Keys compare field by field; two must be equal exactly when their canonical texts
+    /// (hence digests) are, and equal keys must hash alike.
+    @Test func keysAreEqualExactlyWhenTheirCanonicalTextsAre() {
+        var variants: [(Request, String, ResolvedImage?)] = []
+        for prompt in ["Hello", "Hi", "caf\u{E9}", "cafe\u{301}", "a\"b"] {
+            variants.append((request(prompt: prompt), "standard", image))
+        }
+        var voiced = request()
+        voiced.voice = ["speed": 1, "pitch": 0]  // the neutral voice, spelled with integers
+        variants.append((voiced, "standard", image))
+        voiced.voice = ["speed": 1.25]
+        variants.append((voiced, "standard", image))
+        variants.append((request(features: ["captions": true, "lip_sync": true]), "standard", image))
+        variants.append((request(features: ["lip_sync": true, "captions": true]), "standard", image))
+        variants.append((request(), "premium", image))
+        variants.append((request(), "standard", nil))
+        var bare = request()
+        bare.prompt = nil
+        bare.durationSeconds = nil
+        bare.aspectRatio = nil
+        variants.append((bare, "standard", image))
+        let keys = variants.map { CacheKey(request: $0.0, tier: $0.1, policy: "talkingphoto", image: $0.2) }
+        for first in keys {
+            for second in keys {
+                #expect((first == second) == (first.canonical == second.canonical))
+                if first == second { #expect(first.hashValue == second.hashValue) }
+            }
+        }
+        // "café" spelled two ways is one String, but two canonical texts: two keys.
+        #expect(keys[2] != keys[3])
+        #expect(keys[5] == keys[0])
+        #expect(keys[7] == keys[8])
+    }
+
     func result(_ provider: String = "veo3") -> ExecutionResult {
         ExecutionResult(
             requestID: "r", status: .succeeded, provider: provider, tier: "standard", outputs: ["video_url": "https://v"],

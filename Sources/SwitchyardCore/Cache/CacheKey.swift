@@ -4,61 +4,136 @@ import OrderedCollections
 /// Identifies a generation by what changes its output: the prompt, duration, tier, aspect
 /// ratio, voice, features and the image's content. Two requests with the same key would get
 /// the same video, so the second can be served from the cache.
+///
+/// A key is those values themselves, compared and hashed field by field: every request that
+/// is not served from the cache makes one, and most are only looked up and stored (all of the
+/// simulator's). Its canonical JSON text, and the digest of that text that logs and the live
+/// cache's table show, are written only when asked for. Two keys are equal exactly when their
+/// canonical texts are: each field is stored as the text writes it (voice normalized, features
+/// sorted, the image by its content digest).
 public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
-    /// The canonical JSON text of what changes the output. Keys compare by it, so a request
-    /// whose key is only looked up and stored (the simulator's) never pays for a digest.
-    public let canonical: [UInt8]
-    /// The canonical text's hash, computed once: a cache hashes a key several times.
-    private let hash: Int
+    /// Behind one reference: caches copy keys into their tables and recency lists.
+    private let fields: Fields
 
-    /// Lowercase hex SHA-256 of the canonical text: what logs show. Computed on each read.
-    public var digest: String { Self.hex(SHA256.hash(data: canonical)) }
+    private final class Fields: Sendable {
+        let policy: String
+        let kind: MediaKind
+        let tier: String
+        let prompt: String?
+        let durationSeconds: Int?
+        let aspectRatio: AspectRatio?
+        /// The voice object's canonical text: sorted keys, numbers as doubles, neutral speed
+        /// and pitch when absent.
+        let voice: String
+        /// The features the request turns on, sorted.
+        let features: [String]
+        /// Lowercase hex SHA-256 of the image's base64.
+        let image: String?
+        /// Computed once: a cache hashes a key several times.
+        let hash: Int
+
+        init(request: borrowing Request, tier: String, policy: String, image: ResolvedImage?) {
+            self.policy = policy
+            kind = request.kind
+            self.tier = tier
+            prompt = request.prompt
+            durationSeconds = request.durationSeconds
+            aspectRatio = request.aspectRatio
+            voice = request.voice.isEmpty ? CacheKey.neutralVoice : JSONValue.object(CacheKey.voice(of: request)).jsonString()
+            features = request.requiredFeatures
+            self.image = image.map { $0.contentDigest ?? CacheKey.digest(of: $0) }
+            var hasher = Hasher()
+            CacheKey.combine(policy, into: &hasher)
+            hasher.combine(kind)
+            CacheKey.combine(tier, into: &hasher)
+            CacheKey.combine(prompt, into: &hasher)
+            hasher.combine(durationSeconds)
+            hasher.combine(aspectRatio)
+            CacheKey.combine(voice, into: &hasher)
+            hasher.combine(features.count)
+            for feature in features { CacheKey.combine(feature, into: &hasher) }
+            CacheKey.combine(self.image, into: &hasher)
+            hash = hasher.finalize()
+        }
+    }
 
     public init(request: borrowing Request, tier: String, policy: String, image: ResolvedImage?) {
-        // A canonical JSON form: fixed member order, only fields that change the output,
-        // written straight to bytes as `JSONValue.jsonString()` would write the same object:
-        // every request that is not served from the cache computes one.
+        fields = Fields(request: request, tier: tier, policy: policy, image: image)
+    }
+
+    private static let neutralVoice = #"{"pitch":0.0,"speed":1.0}"#
+
+    /// Texts compare and hash by their UTF-8 bytes, as the canonical text would: `String`'s own
+    /// `==` equates canonically equivalent spellings, and its hash normalizes them first.
+    public static func == (lhs: CacheKey, rhs: CacheKey) -> Bool {
+        let (lhs, rhs) = (lhs.fields, rhs.fields)
+        return lhs === rhs
+            || lhs.hash == rhs.hash && same(lhs.prompt, rhs.prompt) && same(lhs.image, rhs.image) && same(lhs.policy, rhs.policy)
+                && lhs.kind == rhs.kind && same(lhs.tier, rhs.tier) && lhs.durationSeconds == rhs.durationSeconds
+                && lhs.aspectRatio == rhs.aspectRatio && same(lhs.voice, rhs.voice)
+                && lhs.features.count == rhs.features.count && zip(lhs.features, rhs.features).allSatisfy { same($0, $1) }
+    }
+
+    private static func same(_ lhs: String?, _ rhs: String?) -> Bool {
+        switch (lhs, rhs) {
+        case (nil, nil): true
+        case (let lhs?, let rhs?): lhs.utf8.elementsEqual(rhs.utf8)
+        default: false
+        }
+    }
+
+    /// The text's bytes and length, so that consecutive texts cannot run into each other.
+    private static func combine(_ text: String?, into hasher: inout Hasher) {
+        guard var text else { return hasher.combine(-1) }
+        text.withUTF8 { bytes in
+            hasher.combine(bytes.count)
+            hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(fields.hash) }
+
+    /// The canonical JSON text of what changes the output: fixed member order, written as
+    /// `JSONValue.jsonString()` would write the same object.
+    public var canonical: [UInt8] {
+        let fields = self.fields
         let text = JSONByteWriter()
         text.raw(#"{"policy":"#)
-        text.string(policy)
+        text.string(fields.policy)
         text.raw(#","kind":"#)
-        text.string(request.kind.rawValue)
+        text.string(fields.kind.rawValue)
         text.raw(#","tier":"#)
-        text.string(tier)
+        text.string(fields.tier)
         text.raw(#","prompt":"#)
-        text.string(request.prompt)
+        text.string(fields.prompt)
         text.raw(#","duration_s":"#)
-        if let seconds = request.durationSeconds { text.int(seconds) } else { text.null() }
+        if let durationSeconds = fields.durationSeconds { text.int(durationSeconds) } else { text.null() }
         text.raw(#","aspect_ratio":"#)
-        // As `description` spells it, "16:9", without building that string.
-        if let ratio = request.aspectRatio {
+        // As `description` spells it, "16:9".
+        if let aspectRatio = fields.aspectRatio {
             text.raw("\"")
-            text.int(ratio.width)
+            text.int(aspectRatio.width)
             text.raw(":")
-            text.int(ratio.height)
+            text.int(aspectRatio.height)
             text.raw("\"")
         } else {
             text.null()
         }
         text.raw(#","voice":"#)
-        if request.voice.isEmpty { text.raw(#"{"pitch":0.0,"speed":1.0}"#) } else { text.value(.object(Self.voice(of: request))) }
+        text.json(fields.voice)
         text.raw(#","features":["#)
-        for (position, feature) in request.requiredFeatures.enumerated() {
+        for (position, feature) in fields.features.enumerated() {
             if position > 0 { text.raw(",") }
             text.string(feature)
         }
         text.raw(#"],"image":"#)
-        text.string(image.map { $0.contentDigest ?? Self.digest(of: $0) })
+        text.string(fields.image)
         text.raw("}")
-        canonical = Array(text.bytes)
-        var hasher = Hasher()
-        hasher.combine(bytes: UnsafeRawBufferPointer(text.bytes))
-        hash = hasher.finalize()
+        return Array(text.bytes)
     }
 
-    public static func == (lhs: CacheKey, rhs: CacheKey) -> Bool { lhs.hash == rhs.hash && lhs.canonical == rhs.canonical }
-
-    public func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+    /// Lowercase hex SHA-256 of the canonical text: what logs show. Computed on each read.
+    public var digest: String { Self.hex(SHA256.hash(data: canonical)) }
 
     /// Voice as templates render it: neutral speed and pitch when absent, numbers as doubles,
     /// keys sorted.

@@ -134,6 +134,12 @@ public final class JSONByteWriter {
         if let value { string(value) } else { null() }
     }
 
+    /// Text that is JSON already, such as a value written earlier, copied as is.
+    public func json(_ text: String) {
+        var text = text
+        text.withUTF8 { append($0) }
+    }
+
     /// A whole value in compact form, for the parts of an output that are trees already.
     public func value(_ value: JSONValue) {
         JSONWriter(sortedKeys: false, prettyPrinted: false).write(value, indent: 0, to: self)
