@@ -109,8 +109,20 @@ struct EventQueue<Event> {
     }
 
     mutating func pop() -> (time: Int64, event: Event)? {
+        guard hasNext() else { return nil }
+        return popNext()
+    }
+
+    /// Whether an event is queued; call it before ``popNext()``.
+    mutating func hasNext() -> Bool {
         dropRemovedTop()
-        guard let top = popTop() else { return nil }
+        return earliest != nil
+    }
+
+    /// The next event, when ``hasNext()`` said there is one. Not optional: a driver that
+    /// unwraps an optional event destroys it, in the end, through its type's metadata.
+    mutating func popNext() -> (time: Int64, event: Event) {
+        let top = popTop()!
         let event = slots[top.slot].take()!
         free(top.slot)
         return (top.time, event)

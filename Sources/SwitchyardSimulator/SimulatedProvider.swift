@@ -43,12 +43,14 @@ struct SimulatedProvider {
         /// nil when nothing comes back (a cancel).
         var event: ExecutionEvent?
         var after: Duration
-        /// A job the call started.
-        var job: (id: String, job: ScenarioJob)?
     }
 
-    /// How the provider answers `call` at `elapsed`, given the execution's current job there.
-    mutating func answer(_ call: OutboundCall, job current: (provider: String, id: String, job: ScenarioJob)?, at elapsed: Duration) -> Reply {
+    /// The job an execution has at a provider: the provider's id, the job's id and its script.
+    typealias Job = (provider: String, id: String, job: ScenarioJob)
+
+    /// How the provider answers `call` at `elapsed`, given the execution's current job, which
+    /// a submit it accepts replaces and a cancel marks: updated in place, never copied.
+    mutating func answer(_ call: OutboundCall, job current: inout Job?, at elapsed: Duration) -> Reply {
         let kind: ProviderCallKind =
             switch call.purpose {
             case .submit: .submit
@@ -56,6 +58,7 @@ struct SimulatedProvider {
             case .result: .result
             case .cancel: .cancel
             }
+        if kind == .cancel, current?.provider == fixed.descriptor.id { current!.job.canceledAt = elapsed }
         let (faultIndex, scripted) = fixed.outcome(of: kind, at: elapsed, draws: &draws)
         var delay = Duration.zero
         if let faultIndex {
@@ -64,13 +67,14 @@ struct SimulatedProvider {
         }
         switch call.purpose {
         case .submit:
-            guard let job = scripted else { return Reply(event: nil, after: delay, job: nil) }
+            guard let job = scripted else { return Reply(event: nil, after: delay) }
             jobs += 1
             let id = String(fixed.jobPrefix, decimal: jobs)
             if fixed.descriptor.submit.mode == .sync { return syncAnswer(call, job: job, id: id, after: delay) }
-            return Reply(event: .response(call.id, fixed.synthesizer.accepted(jobID: id)), after: delay, job: (id, job))
+            current = (fixed.descriptor.id, id, job)
+            return Reply(event: .response(call.id, fixed.synthesizer.accepted(jobID: id)), after: delay)
         case .poll:
-            guard let current, current.provider == fixed.descriptor.id else {
+            guard current?.provider == fixed.descriptor.id, let current else {
                 return Reply(
                     event: .response(call.id, fixed.synthesizer.error(status: 404, retryAfter: nil, code: nil, message: "no such job")), after: delay)
             }

@@ -79,7 +79,7 @@ public struct Simulator {
         var arrival: Timestamp
         /// The policy, tier and key its result is cached under; nil when the policy keeps no cache.
         var cache: (policy: Int, tier: String, key: CacheKey)?
-        var job: (provider: String, id: String, job: ScenarioJob)?
+        var job: SimulatedProvider.Job?
         var queueWait: Duration = .zero
         /// A submit waiting at its provider's gate.
         var waiting: (call: OutboundCall, since: Timestamp)?
@@ -158,7 +158,8 @@ public struct Simulator {
                 }
                 continue
             }
-            guard let (time, event) = queue.pop() else { break }
+            guard queue.hasNext() else { break }
+            let (time, event) = queue.popNext()
             now = Timestamp(millisecondsSinceEpoch: time)
             // Consumed: the response inside moves into the handler's argument, not copied.
             switch consume event {
@@ -368,7 +369,8 @@ public struct Simulator {
                 if let until { queue.push(.gate(slot, call.id), at: until.millisecondsSinceEpoch) }
                 return
             }
-            running[slot.index].waiting = nil
+            // Only when set: clearing a nil one still destroys it through its type's metadata.
+            if running[slot.index].waiting != nil { running[slot.index].waiting = nil }
             if case .reject(let reason) = decision {
                 queue.push(.execution(slot, .rejected(call.id, reason: reason)), at: now.millisecondsSinceEpoch)
                 return
@@ -377,11 +379,7 @@ public struct Simulator {
             running[slot.index].queueWait += Duration(milliseconds: now.millisecondsSinceEpoch - waitingSince.millisecondsSinceEpoch)
             statistics.recordAttempt(call.provider)
         }
-        var reply = providers[index].answer(call, job: running[slot.index].job, at: elapsed)
-        if let job = reply.job { running[slot.index].job = (call.provider, job.id, job.job) }
-        if call.purpose == .cancel, running[slot.index].job?.provider == call.provider {
-            running[slot.index].job!.job.canceledAt = elapsed
-        }
+        var reply = providers[index].answer(call, job: &running[slot.index].job, at: elapsed)
         if let event = reply.event.take() {
             queue.push(.execution(slot, event), at: now.millisecondsSinceEpoch + reply.after.milliseconds)
         }
