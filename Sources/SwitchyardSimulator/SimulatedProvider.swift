@@ -20,9 +20,15 @@ struct SimulatedProvider {
             jobPrefix = descriptor.id + "-"
         }
 
-        /// The script's outcome for one call, read in place rather than through a copy of it.
-        func outcome(of call: ProviderCallKind, at elapsed: Duration, draws: inout SplitMix64) -> (fault: Int?, job: ScenarioJob?) {
-            script.outcomeIndex(of: call, at: elapsed, draws: &draws)
+        /// The script's outcome for one call, in two halves read in place: the fault, then for
+        /// a submit the job (``ScenarioProvider/outcomeIndex(of:at:draws:)``, draw for draw).
+        /// Apart, so no tuple of both is destroyed through its type's metadata on every call.
+        func fault(for call: ProviderCallKind, at elapsed: Duration, draws: inout SplitMix64) -> Int? {
+            script.faultIndex(for: call, at: elapsed, draw: draws.nextUnit())
+        }
+
+        func job(afterFault index: Int?, at elapsed: Duration, draws: inout SplitMix64) -> ScenarioJob? {
+            script.job(afterFault: index, at: elapsed, draws: &draws)
         }
     }
 
@@ -59,7 +65,8 @@ struct SimulatedProvider {
             case .cancel: .cancel
             }
         if kind == .cancel, current?.provider == fixed.descriptor.id { current!.job.canceledAt = elapsed }
-        let (faultIndex, scripted) = fixed.outcome(of: kind, at: elapsed, draws: &draws)
+        let faultIndex = fixed.fault(for: kind, at: elapsed, draws: &draws)
+        // A fault that answers for the provider refuses a submit's job: no latency is drawn.
         var delay = Duration.zero
         if let faultIndex {
             delay = fixed.script.faults[faultIndex].delay
@@ -67,7 +74,7 @@ struct SimulatedProvider {
         }
         switch call.purpose {
         case .submit:
-            guard let job = scripted else { return Reply(event: nil, after: delay) }
+            guard let job = fixed.job(afterFault: faultIndex, at: elapsed, draws: &draws) else { return Reply(event: nil, after: delay) }
             jobs += 1
             let id = String(fixed.jobPrefix, decimal: jobs)
             if fixed.descriptor.submit.mode == .sync { return syncAnswer(call, job: job, id: id, after: delay) }

@@ -209,8 +209,10 @@ public struct Execution: Sendable {
             ], at: now, into: &commands)
         phase = .submitting(call.id)
         job = nil
-        acceptedJob = nil
-        pollCall = nil
+        // Cleared only when set: clearing a nil optional still destroys it through its type's
+        // metadata, on every attempt.
+        if case .some = acceptedJob { acceptedJob = nil }
+        if case .some = pollCall { pollCall = nil }
         commands.append(.send(call))
     }
 
@@ -240,7 +242,7 @@ public struct Execution: Sendable {
             do {
                 // Every poll of a job reads the same values, so it is rendered once.
                 let id = makeCall()
-                if pollCall == nil {
+                if case .none = pollCall {
                     pollCall = try Self.render(
                         currentProvider.poll!.request, purpose: .poll, id: id,
                         variables: Self.variables(context, entry: entryIndex, job: acceptedJob),
@@ -361,7 +363,7 @@ public struct Execution: Sendable {
         // `schedulePoll` replaces the pending step with the first poll's timer.
         job = JobProgress(pending: .pollTimer(deadlineTimer), deadlineTimer: deadlineTimer)
         acceptedJob = info
-        pollCall = nil
+        if case .some = pollCall { pollCall = nil }
         phase = .job
         schedulePoll(at: now, draw: draw, into: &commands)
     }

@@ -84,19 +84,25 @@ extension ScenarioProvider {
     public func outcomeIndex(of call: ProviderCallKind, at elapsed: Duration, draws: inout SplitMix64) -> (fault: Int?, job: ScenarioJob?) {
         let index = faultIndex(for: call, at: elapsed, draw: draws.nextUnit())
         guard call == .submit else { return (index, nil) }
+        return (index, job(afterFault: index, at: elapsed, draws: &draws))
+    }
+
+    /// The second half of ``outcomeIndex(of:at:draws:)`` for a submit that met the fault at
+    /// `index` (nil for none): the job it starts, with the latency draw, or nil when the fault
+    /// refuses it.
+    public func job(afterFault index: Int?, at elapsed: Duration, draws: inout SplitMix64) -> ScenarioJob? {
         let failure: ScenarioFault.JobFailure?
         var delay = Duration.zero
         if let index {
             switch faults[index].effect {
             case .respond: failure = nil
             case .jobFailure(let scripted): failure = scripted
-            case .status, .hang, .connectionReset, .malformedJSON, .contentPolicy: return (index, nil)
+            case .status, .hang, .connectionReset, .malformedJSON, .contentPolicy: return nil
             }
             delay = faults[index].delay
         } else {
             failure = nil
         }
-        let job = ScenarioJob(acceptedAt: elapsed + delay, latency: latency.sample(draws.nextUnit()), failure: failure)
-        return (index, job)
+        return ScenarioJob(acceptedAt: elapsed + delay, latency: latency.sample(draws.nextUnit()), failure: failure)
     }
 }
