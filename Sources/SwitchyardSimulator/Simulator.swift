@@ -282,7 +282,9 @@ public struct Simulator {
     private mutating func takeCommands() -> [ExecutionCommand] {
         var buffer: [ExecutionCommand] = []
         swap(&buffer, &commands)
-        buffer.removeAll(keepingCapacity: true)
+        // Popped one by one: what is left are the plain placeholders `apply` put in place of
+        // the commands it moved out, and `removeAll` would destroy each through the runtime.
+        while case .some = buffer.popLast() {}
         return buffer
     }
 

@@ -297,7 +297,9 @@ public struct Execution: Sendable {
                 }
                 switch state {
                 case .succeeded:
-                    if currentProvider.result.fetch != nil {
+                    // Matched, not compared with nil: `!= nil` on an Equatable optional can pick
+                    // the Equatable `!=`, and pair both sides in a tuple destroyed generically.
+                    if case .some = currentProvider.result.fetch {
                         fetchResult(at: now, draw: draw, into: &commands)
                     } else {
                         succeed(with: body, at: now, draw: draw, into: &commands)
@@ -459,7 +461,7 @@ public struct Execution: Sendable {
             }
         }
         let outputs = JSONObject(uncheckedUniqueKeys: names, values: values)
-        guard let primary = currentProvider.result.outputs.first, outputs[primary.name] != nil else {
+        guard let primary = currentProvider.result.outputs.first, case .some = outputs[primary.name] else {
             fail(
                 .badResponse("the result has no \(currentProvider.result.outputs.first?.name ?? "output")"), call: "result", at: now, draw: draw,
                 into: &commands)
