@@ -58,7 +58,7 @@ struct SimulationStatistics {
         failed += 1
         failures[code, default: 0] += 1
         latency.record(0)
-        timeline.record(nil, cacheHit: false, arrival: arrival)
+        timeline.recordRejected(arrival: arrival)
     }
 
     /// - Parameter arrival: when the request arrived, in milliseconds from the start.

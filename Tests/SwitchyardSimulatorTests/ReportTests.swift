@@ -28,7 +28,7 @@ import Testing
                 default: Self.result(.succeeded, provider: "a", cost: 4_500_000)
                 }
             arrivals.append((time, result))
-            timeline.record(result, cacheHit: false, arrival: time)
+            if let result { timeline.record(result, cacheHit: false, arrival: time) } else { timeline.recordRejected(arrival: time) }
         }
         #expect(timeline.buckets.count <= 60)
         #expect(SimulationTimeline.ladder.contains(timeline.width))
@@ -70,12 +70,12 @@ import Testing
         var timeline = SimulationTimeline(providers: [], capacity: 100)
         timeline.record(Self.result(.succeeded, provider: nil), cacheHit: true, arrival: 500)
         #expect(timeline.width == 1_000)
-        timeline.record(nil, cacheHit: false, arrival: 3 * 86_400_000)
+        timeline.recordRejected(arrival: 3 * 86_400_000)
         #expect(timeline.width == 3_600_000)
         #expect(timeline.buckets.count == 73)
         #expect(timeline.buckets.first?.cacheHits == 1 && timeline.buckets.last?.failed == 1)
         // Past a day, widths double.
-        timeline.record(nil, cacheHit: false, arrival: 400 * 86_400_000)
+        timeline.recordRejected(arrival: 400 * 86_400_000)
         #expect(timeline.width == 8 * 86_400_000)
         #expect(timeline.total.requests == 3)
     }

@@ -77,11 +77,10 @@ public struct SimulationTimeline: Sendable, Hashable {
     public var interval: Duration { .milliseconds(width) }
 
     /// A request that finished; `arrival` is its arrival time from the start, in milliseconds.
-    /// A nil `result` is a request rejected before any plan.
-    mutating func record(_ result: ExecutionResult?, cacheHit: Bool, arrival: Int64) {
+    mutating func record(_ result: ExecutionResult, cacheHit: Bool, arrival: Int64) {
         let position = slot(for: arrival)
         buckets[position].requests += 1
-        guard let result, result.status == .succeeded else {
+        guard result.status == .succeeded else {
             buckets[position].failed += 1
             return
         }
@@ -94,6 +93,13 @@ public struct SimulationTimeline: Sendable, Hashable {
             buckets[position].served[column] += 1
             buckets[position].costByProvider[column] += result.cost
         }
+    }
+
+    /// A request that failed without a result: rejected before it was planned.
+    mutating func recordRejected(arrival: Int64) {
+        let position = slot(for: arrival)
+        buckets[position].requests += 1
+        buckets[position].failed += 1
     }
 
     /// The bucket for a time, widening the intervals and growing the list as needed.
