@@ -13,7 +13,15 @@ struct SimulationStatistics {
     private var currency: String?
     private var latency = LatencyHistogram()
     private var queueWait = LatencyHistogram()
-    private var providers: [String: ProviderTotals] = [:]
+    /// Per provider, by its position in the config (the simulator's order), so counting an
+    /// attempt hashes no id; `counted` says which have been counted at all, as the summary
+    /// lists only those.
+    private var totals: [ProviderTotals]
+    private var counted: [Bool]
+    private let ids: [String]
+    private let positions: [String: Int]
+    /// Each provider's column in the timeline, which orders them by id.
+    private let columns: [Int]
     private var failures: [String: Int] = [:]
     /// What the report shows besides the summary; constant memory like the rest.
     private var timeline: SimulationTimeline
@@ -25,10 +33,26 @@ struct SimulationStatistics {
     private var exclusions: [String: [String: Int]] = [:]
     private var knownProviders: [String]
 
-    /// - Parameter providers: every provider of the config, so the report lists idle ones too.
+    /// - Parameter providers: every provider of the config, in config order (the positions the
+    ///   simulator counts by), so the report lists idle ones too.
     init(providers: [String] = []) {
         knownProviders = providers.sorted()
         timeline = SimulationTimeline(providers: knownProviders)
+        ids = providers
+        totals = Array(repeating: ProviderTotals(), count: providers.count)
+        counted = Array(repeating: false, count: providers.count)
+        var positions: [String: Int] = [:]
+        for (position, id) in providers.enumerated() where positions[id] == nil { positions[id] = position }
+        self.positions = positions
+        let sorted = knownProviders
+        columns = providers.map { id in sorted.firstIndex(of: id)! }
+    }
+
+    /// The totals of every provider counted so far, by id.
+    private var providers: [String: ProviderTotals] {
+        var providers: [String: ProviderTotals] = [:]
+        for position in ids.indices where counted[position] { providers[ids[position], default: ProviderTotals()] = totals[position] }
+        return providers
     }
 
     struct ProviderTotals {
@@ -39,11 +63,18 @@ struct SimulationStatistics {
         var servedAfterFallback = 0
     }
 
-    mutating func recordAttempt(_ provider: String) { providers[provider, default: ProviderTotals()].attempts += 1 }
+    /// - Parameter position: the provider's position in the config.
+    mutating func recordAttempt(at position: Int) {
+        totals[position].attempts += 1
+        counted[position] = true
+    }
 
     /// - Parameter reason: what went wrong, for the report ("HTTP 500", "timeout").
     mutating func recordFailedAttempt(_ provider: String, reason: String) {
-        providers[provider, default: ProviderTotals()].failed += 1
+        if let position = positions[provider] {
+            totals[position].failed += 1
+            counted[position] = true
+        }
         attemptFailures[provider, default: [:]][reason, default: 0] += 1
     }
 
@@ -62,8 +93,9 @@ struct SimulationStatistics {
     }
 
     /// - Parameter arrival: when the request arrived, in milliseconds from the start.
-    mutating func record(_ result: ExecutionResult, latency: Duration, queueWait: Duration, cacheHit: Bool, arrival: Int64) {
-        timeline.record(result, cacheHit: cacheHit, arrival: arrival)
+    ///   - position: where the provider that served it sits in the config; nil for a cache hit.
+    mutating func record(_ result: ExecutionResult, latency: Duration, queueWait: Duration, cacheHit: Bool, arrival: Int64, position: Int?) {
+        timeline.record(result, cacheHit: cacheHit, arrival: arrival, column: cacheHit ? nil : position.map { columns[$0] })
         self.latency.record(latency.milliseconds)
         self.queueWait.record(queueWait.milliseconds)
         attempts += result.attempts
@@ -75,9 +107,9 @@ struct SimulationStatistics {
             succeeded += 1
             cost += result.cost
             // A cache hit made no call, so it is no provider's success.
-            if let provider = result.provider, !cacheHit {
-                // One lookup for the three counts.
-                Self.count(success: result, in: &providers[provider, default: ProviderTotals()])
+            if result.provider != nil, !cacheHit, let position {
+                Self.count(success: result, in: &totals[position])
+                counted[position] = true
             }
         case .failed:
             failed += 1
@@ -94,6 +126,7 @@ struct SimulationStatistics {
     /// The summary JSON's content; keys sorted where they are names, so equal runs print equal.
     func summary(currency fallbackCurrency: String?) -> SimulationSummary {
         let currency = currency ?? fallbackCurrency
+        let providers = self.providers
         var byProvider = JSONObject()
         for id in providers.keys.sorted() {
             let totals = providers[id]!
@@ -132,9 +165,10 @@ struct SimulationStatistics {
 extension SimulationStatistics {
     /// Everything the HTML report shows, from the same totals as the summary.
     func report(currency fallbackCurrency: String?, seed: UInt64) -> SimulationReport {
-        let totals = SimulationReport.Totals(
+        let requestTotals = SimulationReport.Totals(
             requests: succeeded + failed, succeeded: succeeded, failed: failed, fallbackUsed: fallbackUsed, cacheHits: cacheHits, attempts: attempts,
             cost: cost, currency: currency ?? fallbackCurrency)
+        let providers = self.providers
         let ids = Set(knownProviders).union(providers.keys).sorted()
         let rows = ids.map { id in
             let totals = providers[id] ?? ProviderTotals()
@@ -154,7 +188,7 @@ extension SimulationStatistics {
             count: latency.count, p50: latency.percentile(0.5), p90: latency.percentile(0.9), p99: p99, max: latency.max, bins: binned.bins,
             binWidth: step / 5, beyond: binned.beyond)
         return SimulationReport(
-            seed: seed, totals: totals, providers: rows, timeline: timeline, latency: distribution, queueWaitP99: queueWait.percentile(0.99),
+            seed: seed, totals: requestTotals, providers: rows, timeline: timeline, latency: distribution, queueWaitP99: queueWait.percentile(0.99),
             failuresByCode: Self.ranked(failures), failedAttempts: Self.ranked(attemptFailures), skippedAttempts: Self.ranked(skippedAttempts),
             exclusions: Self.ranked(exclusions))
     }

@@ -228,7 +228,7 @@ public struct Simulator {
         if let key, let policy, let cached = caches[policy]!.lookup(key, at: now) {
             let result = cached.servedFromCache(requestID: request.id)
             decisions?(.cacheHit(result, key: key, at: now))
-            statistics.record(result, latency: .zero, queueWait: .zero, cacheHit: true, arrival: elapsed.milliseconds)
+            statistics.record(result, latency: .zero, queueWait: .zero, cacheHit: true, arrival: elapsed.milliseconds, position: nil)
             return
         }
         nextExecution += 1
@@ -352,7 +352,7 @@ public struct Simulator {
             let arrival = running[slot.index].arrival.millisecondsSinceEpoch
             statistics.record(
                 result, latency: Duration(milliseconds: now.millisecondsSinceEpoch - arrival), queueWait: running[slot.index].queueWait,
-                cacheHit: false, arrival: arrival - Self.epoch.millisecondsSinceEpoch)
+                cacheHit: false, arrival: arrival - Self.epoch.millisecondsSinceEpoch, position: running[slot.index].execution.providerPosition)
         }
     }
 
@@ -379,7 +379,7 @@ public struct Simulator {
             }
             running[slot.index].holding = call.provider
             running[slot.index].queueWait += Duration(milliseconds: now.millisecondsSinceEpoch - waitingSince.millisecondsSinceEpoch)
-            statistics.recordAttempt(call.provider)
+            statistics.recordAttempt(at: index)
         }
         var reply = providers[index].answer(call, job: &running[slot.index].job, at: elapsed)
         if let event = reply.event.take() {

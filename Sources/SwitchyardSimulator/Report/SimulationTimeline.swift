@@ -78,6 +78,11 @@ public struct SimulationTimeline: Sendable, Hashable {
 
     /// A request that finished; `arrival` is its arrival time from the start, in milliseconds.
     mutating func record(_ result: ExecutionResult, cacheHit: Bool, arrival: Int64) {
+        record(result, cacheHit: cacheHit, arrival: arrival, column: result.provider.flatMap { index[$0] })
+    }
+
+    /// ``record(_:cacheHit:arrival:)`` with the provider's position in ``providers`` known.
+    mutating func record(_ result: ExecutionResult, cacheHit: Bool, arrival: Int64, column: Int?) {
         let position = slot(for: arrival)
         buckets[position].requests += 1
         guard result.status == .succeeded else {
@@ -89,7 +94,7 @@ public struct SimulationTimeline: Sendable, Hashable {
         if result.fallbackUsed { buckets[position].fallbackUsed += 1 }
         if cacheHit {
             buckets[position].cacheHits += 1
-        } else if let provider = result.provider, let column = index[provider] {
+        } else if let column {
             buckets[position].served[column] += 1
             buckets[position].costByProvider[column] += result.cost
         }
