@@ -33,6 +33,13 @@ final class ResponseSynthesizer: Sendable {
     private let jobsURL: String
     private let filesURL: String
     private let outputSuffixes: [String]
+    /// The same URLs for no job in particular (`-` for the id), for a run whose answers nobody
+    /// reads but the execution, which only needs them present: no decision log shows them,
+    /// and building one per job is a good part of answering.
+    private let sharedPollURL: String
+    private let sharedResultURL: String
+    private let sharedCancelURL: String
+    private let sharedOutputs: [String]
 
     init(provider: ProviderDescriptor) {
         self.provider = provider
@@ -50,6 +57,10 @@ final class ResponseSynthesizer: Sendable {
         jobsURL = "sim://\(provider.id)/jobs/"
         filesURL = "sim://\(provider.id)/files/"
         outputSuffixes = provider.result.outputs.map { "/" + $0.name }
+        sharedPollURL = Self.joined(jobsURL, "-", "/status")
+        sharedResultURL = Self.joined(jobsURL, "-", "")
+        sharedCancelURL = Self.joined(jobsURL, "-", "/cancel")
+        sharedOutputs = outputSuffixes.map { [filesURL] suffix in Self.joined(filesURL, "-", suffix) }
         fetchesResult = provider.result.fetch != nil
         // In `JobState.allCases` order, as `position(of:)` counts.
         plainPolls = JobState.allCases.map { state in
@@ -76,25 +87,26 @@ final class ResponseSynthesizer: Sendable {
         if let segments { SimplePath.set(value, at: segments, in: &body) }
     }
 
-    func accepted(jobID: String) -> HTTPResponse {
+    /// - Parameter perJob: URLs that name the job; false for the shared ones (see `sharedPollURL`).
+    func accepted(jobID: String, perJob: Bool) -> HTTPResponse {
         var body = Self.emptyBody
         Self.set(.string(jobID), at: self.jobID, in: &body)
         // Only the URLs the descriptor reads are built.
-        if let pollURL { SimplePath.set(.string(Self.joined(jobsURL, jobID, "/status")), at: pollURL, in: &body) }
-        if let resultURL { SimplePath.set(.string(Self.joined(jobsURL, jobID, "")), at: resultURL, in: &body) }
-        if let cancelURL { SimplePath.set(.string(Self.joined(jobsURL, jobID, "/cancel")), at: cancelURL, in: &body) }
-        if provider.submit.mode == .sync { addOutputs(to: &body, jobID: jobID, seconds: nil) }
+        if let pollURL { SimplePath.set(.string(perJob ? Self.joined(jobsURL, jobID, "/status") : sharedPollURL), at: pollURL, in: &body) }
+        if let resultURL { SimplePath.set(.string(perJob ? Self.joined(jobsURL, jobID, "") : sharedResultURL), at: resultURL, in: &body) }
+        if let cancelURL { SimplePath.set(.string(perJob ? Self.joined(jobsURL, jobID, "/cancel") : sharedCancelURL), at: cancelURL, in: &body) }
+        if provider.submit.mode == .sync { addOutputs(to: &body, jobID: jobID, seconds: nil, perJob: perJob) }
         return HTTPResponse(status: provider.submit.acceptedStatuses.first ?? 200, body: .json(body))
     }
 
     /// A poll answer in `state`; a succeeded job's outputs are included unless a result fetch follows.
-    func poll(_ state: JobState, jobID: String, failure: ScenarioFault.JobFailure?, seconds: Int?) -> HTTPResponse {
+    func poll(_ state: JobState, jobID: String, failure: ScenarioFault.JobFailure?, seconds: Int?, perJob: Bool) -> HTTPResponse {
         let failed = state == .failed && failure != nil
         let withResult = state == .succeeded && !fetchesResult
         if !failed, !withResult { return plainPolls[Self.position(of: state)] }
         var body = Self.stateBody(state, failure: failure, provider: provider, segments: states)
         if state == .failed, let failure { addError(to: &body, code: failure.code, message: failure.message ?? "job failed") }
-        if withResult { addOutputs(to: &body, jobID: jobID, seconds: seconds) }
+        if withResult { addOutputs(to: &body, jobID: jobID, seconds: seconds, perJob: perJob) }
         return HTTPResponse(status: 200, body: .json(body))
     }
 
@@ -118,9 +130,9 @@ final class ResponseSynthesizer: Sendable {
         return body
     }
 
-    func result(jobID: String, seconds: Int?) -> HTTPResponse {
+    func result(jobID: String, seconds: Int?, perJob: Bool) -> HTTPResponse {
         var body = Self.emptyBody
-        addOutputs(to: &body, jobID: jobID, seconds: seconds)
+        addOutputs(to: &body, jobID: jobID, seconds: seconds, perJob: perJob)
         return HTTPResponse(status: 200, body: .json(body))
     }
 
@@ -145,9 +157,11 @@ final class ResponseSynthesizer: Sendable {
         Self.set(.string(message), at: errorMessage, in: &body)
     }
 
-    private func addOutputs(to body: inout JSONValue, jobID: String, seconds: Int?) {
-        for (segments, suffix) in zip(outputs, outputSuffixes) {
-            if let segments { SimplePath.set(.string(Self.joined(filesURL, jobID, suffix)), at: segments, in: &body) }
+    private func addOutputs(to body: inout JSONValue, jobID: String, seconds: Int?, perJob: Bool) {
+        for index in outputs.indices {
+            guard let segments = outputs[index] else { continue }
+            let url = perJob ? Self.joined(filesURL, jobID, outputSuffixes[index]) : sharedOutputs[index]
+            SimplePath.set(.string(url), at: segments, in: &body)
         }
         if let seconds { Self.set(.int(seconds), at: duration, in: &body) }
     }

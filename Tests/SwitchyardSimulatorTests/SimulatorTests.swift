@@ -77,6 +77,11 @@ import Testing
         #expect(a.1 == b.1)
         let other = try run(scenario.replacingOccurrences(of: "seed: 11", with: "seed: 12"), traffic: Self.traffic(200, every: 0.5))
         #expect(other.1 != a.1)
+        // Without a decision log, answers carry shared URLs and no events are built: the same run.
+        var quiet = Simulator(config: try Self.config(), scenario: try Self.scenario(scenario))
+        #expect(quiet.run(Self.traffic(200, every: 0.5)).json.jsonString() == a.0.json.jsonString())
+        // With one, each job's answers name it.
+        #expect(a.1.contains { $0.contains("sim://") && !$0.contains("/-/") })
     }
 
     @Test func anInitialOutageLastsOneCooldownAndADisabledProviderStaysOut() throws {
@@ -137,11 +142,17 @@ import Testing
         descriptors += try #require(ConfigLoader.load(files).config).providers
         for descriptor in descriptors {
             let synthesizer = ResponseSynthesizer(provider: descriptor)
-            let accepted = try #require(synthesizer.accepted(jobID: "job-7").body.json)
+            let accepted = try #require(synthesizer.accepted(jobID: "job-7", perJob: true).body.json)
             if let path = descriptor.submit.jobID { #expect(path.first(accepted) == "job-7", "\(descriptor.id)") }
+            // Shared URLs stand wherever per-job ones do.
+            let shared = try #require(synthesizer.accepted(jobID: "job-7", perJob: false).body.json)
+            let urls = descriptor.submit.returnedURLs
+            for path in [urls.poll, urls.result, urls.cancel].compactMap({ $0 }) {
+                #expect((path.first(accepted) != nil) == (path.first(shared) != nil), "\(descriptor.id) \(path)")
+            }
             for state in [JobState.queued, .running, .succeeded, .failed] where descriptor.poll?.states.contains(where: { $0.state == state }) == true
             {
-                guard let body = synthesizer.poll(state, jobID: "job-7", failure: nil, seconds: nil).body.json else { continue }
+                guard let body = synthesizer.poll(state, jobID: "job-7", failure: nil, seconds: nil, perJob: true).body.json else { continue }
                 let matched = descriptor.poll?.states.first { rule in
                     let value = rule.path.first(body)
                     switch rule.test {
@@ -152,10 +163,13 @@ import Testing
                 }
                 #expect(matched?.state == state, "\(descriptor.id) \(state)")
             }
-            let final =
-                descriptor.result.fetch == nil
-                ? synthesizer.poll(.succeeded, jobID: "j", failure: nil, seconds: nil) : synthesizer.result(jobID: "j", seconds: nil)
-            #expect(descriptor.result.outputs.first.flatMap { $0.path.first(final.body.json ?? .null) } != nil, "\(descriptor.id)")
+            for perJob in [true, false] {
+                let final =
+                    descriptor.result.fetch == nil
+                    ? synthesizer.poll(.succeeded, jobID: "j", failure: nil, seconds: nil, perJob: perJob)
+                    : synthesizer.result(jobID: "j", seconds: nil, perJob: perJob)
+                #expect(descriptor.result.outputs.first.flatMap { $0.path.first(final.body.json ?? .null) } != nil, "\(descriptor.id)")
+            }
         }
     }
 
