@@ -33,8 +33,8 @@ final class ResponseSynthesizer: Sendable {
     private let jobsURL: String
     private let filesURL: String
     private let outputSuffixes: [String]
-    /// The same URLs for no job in particular (`-` for the id), for a run whose answers nobody
-    /// reads but the execution, which only needs them present: no decision log shows them,
+    /// The same URLs for no job in particular (`-` for the id), for answers nobody reads but the
+    /// execution, which only needs them present: without a decision log nothing shows them,
     /// and building one per job is a good part of answering.
     private let sharedPollURL: String
     private let sharedResultURL: String
@@ -87,26 +87,28 @@ final class ResponseSynthesizer: Sendable {
         if let segments { SimplePath.set(value, at: segments, in: &body) }
     }
 
-    /// - Parameter perJob: URLs that name the job; false for the shared ones (see `sharedPollURL`).
-    func accepted(jobID: String, perJob: Bool) -> HTTPResponse {
+    /// - Parameter complete: URLs that name the job, and every output. False for what a run
+    ///   without a decision log reads: shared URLs (see `sharedPollURL`) and the first output,
+    ///   whose presence the execution checks.
+    func accepted(jobID: String, complete: Bool) -> HTTPResponse {
         var body = Self.emptyBody
         Self.set(.string(jobID), at: self.jobID, in: &body)
         // Only the URLs the descriptor reads are built.
-        if let pollURL { SimplePath.set(.string(perJob ? Self.joined(jobsURL, jobID, "/status") : sharedPollURL), at: pollURL, in: &body) }
-        if let resultURL { SimplePath.set(.string(perJob ? Self.joined(jobsURL, jobID, "") : sharedResultURL), at: resultURL, in: &body) }
-        if let cancelURL { SimplePath.set(.string(perJob ? Self.joined(jobsURL, jobID, "/cancel") : sharedCancelURL), at: cancelURL, in: &body) }
-        if provider.submit.mode == .sync { addOutputs(to: &body, jobID: jobID, seconds: nil, perJob: perJob) }
+        if let pollURL { SimplePath.set(.string(complete ? Self.joined(jobsURL, jobID, "/status") : sharedPollURL), at: pollURL, in: &body) }
+        if let resultURL { SimplePath.set(.string(complete ? Self.joined(jobsURL, jobID, "") : sharedResultURL), at: resultURL, in: &body) }
+        if let cancelURL { SimplePath.set(.string(complete ? Self.joined(jobsURL, jobID, "/cancel") : sharedCancelURL), at: cancelURL, in: &body) }
+        if provider.submit.mode == .sync { addOutputs(to: &body, jobID: jobID, seconds: nil, complete: complete) }
         return HTTPResponse(status: provider.submit.acceptedStatuses.first ?? 200, body: .json(body))
     }
 
     /// A poll answer in `state`; a succeeded job's outputs are included unless a result fetch follows.
-    func poll(_ state: JobState, jobID: String, failure: ScenarioFault.JobFailure?, seconds: Int?, perJob: Bool) -> HTTPResponse {
+    func poll(_ state: JobState, jobID: String, failure: ScenarioFault.JobFailure?, seconds: Int?, complete: Bool) -> HTTPResponse {
         let failed = state == .failed && failure != nil
         let withResult = state == .succeeded && !fetchesResult
         if !failed, !withResult { return plainPolls[Self.position(of: state)] }
         var body = Self.stateBody(state, failure: failure, provider: provider, segments: states)
         if state == .failed, let failure { addError(to: &body, code: failure.code, message: failure.message ?? "job failed") }
-        if withResult { addOutputs(to: &body, jobID: jobID, seconds: seconds, perJob: perJob) }
+        if withResult { addOutputs(to: &body, jobID: jobID, seconds: seconds, complete: complete) }
         return HTTPResponse(status: 200, body: .json(body))
     }
 
@@ -130,9 +132,9 @@ final class ResponseSynthesizer: Sendable {
         return body
     }
 
-    func result(jobID: String, seconds: Int?, perJob: Bool) -> HTTPResponse {
+    func result(jobID: String, seconds: Int?, complete: Bool) -> HTTPResponse {
         var body = Self.emptyBody
-        addOutputs(to: &body, jobID: jobID, seconds: seconds, perJob: perJob)
+        addOutputs(to: &body, jobID: jobID, seconds: seconds, complete: complete)
         return HTTPResponse(status: 200, body: .json(body))
     }
 
@@ -157,10 +159,10 @@ final class ResponseSynthesizer: Sendable {
         Self.set(.string(message), at: errorMessage, in: &body)
     }
 
-    private func addOutputs(to body: inout JSONValue, jobID: String, seconds: Int?, perJob: Bool) {
-        for index in outputs.indices {
+    private func addOutputs(to body: inout JSONValue, jobID: String, seconds: Int?, complete: Bool) {
+        for index in complete ? outputs.indices : outputs.indices.prefix(1) {
             guard let segments = outputs[index] else { continue }
-            let url = perJob ? Self.joined(filesURL, jobID, outputSuffixes[index]) : sharedOutputs[index]
+            let url = complete ? Self.joined(filesURL, jobID, outputSuffixes[index]) : sharedOutputs[index]
             SimplePath.set(.string(url), at: segments, in: &body)
         }
         if let seconds { Self.set(.int(seconds), at: duration, in: &body) }

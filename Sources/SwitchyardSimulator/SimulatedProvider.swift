@@ -38,9 +38,9 @@ struct SimulatedProvider {
     var waiters: Deque<Simulator.Slot> = []
     private var draws: SplitMix64
     private var jobs = 0
-    /// Whether answers carry URLs that name their job: only a decision log shows them, so a
-    /// run without one answers with shared URLs, which the execution reads just the same.
-    var perJobURLs = true
+    /// Whether answers are complete (URLs that name their job, every output): only a decision
+    /// log shows them, so a run without one answers with what the execution checks.
+    var completeAnswers = true
 
     init(descriptor: ProviderDescriptor, scenario: Scenario, at now: Timestamp) {
         fixed = Fixed(descriptor: descriptor, script: scenario.provider(descriptor.id))
@@ -82,7 +82,7 @@ struct SimulatedProvider {
             let id = String(fixed.jobPrefix, decimal: jobs)
             if fixed.descriptor.submit.mode == .sync { return syncAnswer(call, job: job, id: id, after: delay) }
             current = (fixed.descriptor.id, id, job)
-            return Reply(event: .response(call.id, fixed.synthesizer.accepted(jobID: id, perJob: perJobURLs)), after: delay)
+            return Reply(event: .response(call.id, fixed.synthesizer.accepted(jobID: id, complete: completeAnswers)), after: delay)
         case .poll:
             guard current?.provider == fixed.descriptor.id, let current else {
                 return Reply(
@@ -91,11 +91,12 @@ struct SimulatedProvider {
             let state = current.job.state(at: elapsed)
             return Reply(
                 event: .response(
-                    call.id, fixed.synthesizer.poll(state, jobID: current.id, failure: current.job.failure, seconds: nil, perJob: perJobURLs)),
+                    call.id, fixed.synthesizer.poll(state, jobID: current.id, failure: current.job.failure, seconds: nil, complete: completeAnswers)),
                 after: delay)
         case .result:
             return Reply(
-                event: .response(call.id, fixed.synthesizer.result(jobID: current?.id ?? "unknown", seconds: nil, perJob: perJobURLs)), after: delay)
+                event: .response(call.id, fixed.synthesizer.result(jobID: current?.id ?? "unknown", seconds: nil, complete: completeAnswers)),
+                after: delay)
         case .cancel:
             return Reply(event: nil, after: delay)
         }
@@ -111,7 +112,7 @@ struct SimulatedProvider {
             let response = fixed.synthesizer.error(status: 500, retryAfter: nil, code: failure.code, message: failure.message ?? "generation failed")
             return Reply(event: .response(call.id, response), after: done)
         }
-        return Reply(event: .response(call.id, fixed.synthesizer.accepted(jobID: id, perJob: perJobURLs)), after: done)
+        return Reply(event: .response(call.id, fixed.synthesizer.accepted(jobID: id, complete: completeAnswers)), after: done)
     }
 
     /// The answer a fault gives instead of the normal one; nil for faults that only delay or

@@ -141,7 +141,7 @@ public struct Simulator {
         _ traffic: some Sequence<SimulatedArrival>, decisions: ((DecisionEvent) -> Void)? = nil, progress: ((Progress) -> Void)? = nil
     ) -> SimulationSummary {
         var arrivals = traffic.makeIterator()
-        for index in providers.indices { providers[index].perJobURLs = decisions != nil }
+        for index in providers.indices { providers[index].completeAnswers = decisions != nil }
         // Only the next arrival is read ahead, so the traffic is read as the clock reaches it.
         var upcoming = arrivals.next()
         var upcomingAt = (time: upcoming.map { Self.time($0.at) } ?? 0, sequence: queue.reserveSequence())
@@ -234,8 +234,9 @@ public struct Simulator {
         }
         nextExecution += 1
         let serial = nextExecution
-        // The simulator sends no bytes, and builds decision events only for someone to read.
-        let options = Execution.Options(rendersCalls: false, logsDecisions: decisions != nil)
+        // The simulator sends no bytes, and builds decision events and outputs only for someone
+        // to read: a summary shows neither.
+        let options = Execution.Options(rendersCalls: false, logsDecisions: decisions != nil, keepsOutputs: decisions != nil)
         // A trace id only marks logged events: none is made for a run without a decision log.
         let traceID = decisions == nil ? nil : "sim-\(serial)"
         guard var execution = Execution(plan: plan, request: request, config: config, image: image, traceID: traceID, options: options)

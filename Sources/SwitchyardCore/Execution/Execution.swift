@@ -90,10 +90,15 @@ public struct Execution: Sendable {
         /// Emit `.log` commands. Off when nobody reads the decision log: building each event's
         /// JSON fields is a large part of a step's cost.
         public var logsDecisions: Bool
+        /// Keep what the answer says in the result's `outputs`. A driver that shows no result
+        /// (the simulator without a decision log) turns it off: the machine still checks that
+        /// the answer has the primary output, so a result without it fails exactly as live.
+        public var keepsOutputs: Bool
 
-        public init(rendersCalls: Bool = true, logsDecisions: Bool = true) {
+        public init(rendersCalls: Bool = true, logsDecisions: Bool = true, keepsOutputs: Bool = true) {
             self.rendersCalls = rendersCalls
             self.logsDecisions = logsDecisions
+            self.keepsOutputs = keepsOutputs
         }
     }
 
@@ -449,19 +454,27 @@ public struct Execution: Sendable {
     // MARK: - Outcomes
 
     private mutating func succeed(with body: JSONValue, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
-        // Output names are a descriptor mapping's keys, so unique: handed over whole.
-        var names: [String] = []
-        var values: [JSONValue] = []
-        names.reserveCapacity(currentProvider.result.outputs.count)
-        values.reserveCapacity(currentProvider.result.outputs.count)
-        for output in currentProvider.result.outputs {
-            if let value = output.path.first(body), !value.isNull {
-                names.append(output.name)
-                values.append(value)
+        let outputs: JSONObject
+        let hasPrimary: Bool
+        if options.keepsOutputs {
+            // Output names are a descriptor mapping's keys, so unique: handed over whole.
+            var names: [String] = []
+            var values: [JSONValue] = []
+            names.reserveCapacity(currentProvider.result.outputs.count)
+            values.reserveCapacity(currentProvider.result.outputs.count)
+            for output in currentProvider.result.outputs {
+                if let value = output.path.first(body), !value.isNull {
+                    names.append(output.name)
+                    values.append(value)
+                }
             }
+            outputs = JSONObject(uncheckedUniqueKeys: names, values: values)
+            hasPrimary = currentProvider.result.outputs.first.map { outputs.keys.contains($0.name) } ?? false
+        } else {
+            outputs = [:]
+            hasPrimary = currentProvider.result.outputs.first.flatMap { $0.path.first(body) }.map { !$0.isNull } ?? false
         }
-        let outputs = JSONObject(uncheckedUniqueKeys: names, values: values)
-        guard let primary = currentProvider.result.outputs.first, case .some = outputs[primary.name] else {
+        guard hasPrimary else {
             fail(
                 .badResponse("the result has no \(currentProvider.result.outputs.first?.name ?? "output")"), call: "result", at: now, draw: draw,
                 into: &commands)

@@ -90,7 +90,29 @@ import Testing
                     == full.sent.map { "\($0.at) \($0.call.provider) \($0.call.purpose) \($0.call.id)" })
             #expect(lean.sent.allSatisfy { $0.call.url.isEmpty && $0.call.headers.isEmpty && $0.call.body == nil })
             #expect(lean.signals.map { "\($0.0) \($0.1)" } == full.signals.map { "\($0.0) \($0.1)" })
+            // Without outputs kept, the same result but for them.
+            let bare = try run(options: Execution.Options(rendersCalls: false, logsDecisions: false, keepsOutputs: false), respond: respond)
+            var expected = full.result
+            expected?.outputs = [:]
+            #expect(bare.result == expected)
         }
+    }
+
+    /// A completed job whose answer lacks the primary output fails the attempt, whether the
+    /// result keeps its outputs or not (the simulator without a decision log keeps none).
+    @Test func aResultWithoutItsPrimaryOutputFailsKeptOrNot() throws {
+        let noVideo: (OutboundCall, Int) -> ScriptedRun.Reply = { call, count in
+            guard call.provider == "veo3", call.purpose == .poll, count > 0 else { return ProviderReplies.success(call, count) }
+            return ProviderReplies.json(200, ["status": "completed", "thumbnail_url": "https://cdn.veo3/v-1.jpg"])
+        }
+        var results: [ExecutionResult?] = []
+        for keepsOutputs in [true, false] {
+            let run = try run(options: Execution.Options(keepsOutputs: keepsOutputs), respond: noVideo)
+            #expect(run.events.contains { $0.event == "attempt_outcome" && $0.jsonLine.contains("the result has no video_url") })
+            results.append(run.result)
+        }
+        #expect(results[0]?.provider == "runway" && results[1]?.provider == "runway")
+        #expect(results[1]?.outputs == [:])
     }
 
     /// A call whose template reads a value the request lacks is skipped, rendered or not.
