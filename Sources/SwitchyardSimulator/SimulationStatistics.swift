@@ -33,9 +33,16 @@ struct SimulationStatistics {
     private var exclusions: [String: [String: Int]] = [:]
     private var knownProviders: [String]
 
-    /// - Parameter providers: every provider of the config, in config order (the positions the
-    ///   simulator counts by), so the report lists idle ones too.
-    init(providers: [String] = []) {
+    /// Whether the report's own tallies are kept (timeline, failure and exclusion reasons):
+    /// the summary needs none of them.
+    let keepsReport: Bool
+
+    /// - Parameters:
+    ///   - providers: every provider of the config, in config order (the positions the
+    ///     simulator counts by), so the report lists idle ones too.
+    ///   - keepsReport: keep what only the report shows.
+    init(providers: [String] = [], keepsReport: Bool = true) {
+        self.keepsReport = keepsReport
         knownProviders = providers.sorted()
         timeline = SimulationTimeline(providers: knownProviders)
         ids = providers
@@ -75,12 +82,15 @@ struct SimulationStatistics {
             totals[position].failed += 1
             counted[position] = true
         }
-        attemptFailures[provider, default: [:]][reason, default: 0] += 1
+        if keepsReport { attemptFailures[provider, default: [:]][reason, default: 0] += 1 }
     }
 
-    mutating func recordSkippedAttempt(_ provider: String, reason: String) { skippedAttempts[provider, default: [:]][reason, default: 0] += 1 }
+    mutating func recordSkippedAttempt(_ provider: String, reason: String) {
+        if keepsReport { skippedAttempts[provider, default: [:]][reason, default: 0] += 1 }
+    }
 
     mutating func recordExclusions(_ excluded: [Exclusion]) {
+        guard keepsReport else { return }
         for exclusion in excluded { exclusions[exclusion.provider, default: [:]][exclusion.reason.rawValue, default: 0] += 1 }
     }
 
@@ -89,13 +99,13 @@ struct SimulationStatistics {
         failed += 1
         failures[code, default: 0] += 1
         latency.record(0)
-        timeline.recordRejected(arrival: arrival)
+        if keepsReport { timeline.recordRejected(arrival: arrival) }
     }
 
     /// - Parameter arrival: when the request arrived, in milliseconds from the start.
     ///   - position: where the provider that served it sits in the config; nil for a cache hit.
     mutating func record(_ result: ExecutionResult, latency: Duration, queueWait: Duration, cacheHit: Bool, arrival: Int64, position: Int?) {
-        timeline.record(result, cacheHit: cacheHit, arrival: arrival, column: cacheHit ? nil : position.map { columns[$0] })
+        if keepsReport { timeline.record(result, cacheHit: cacheHit, arrival: arrival, column: cacheHit ? nil : position.map { columns[$0] }) }
         self.latency.record(latency.milliseconds)
         self.queueWait.record(queueWait.milliseconds)
         attempts += result.attempts

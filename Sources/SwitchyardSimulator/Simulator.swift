@@ -93,14 +93,16 @@ public struct Simulator {
     ///     `disabled` stays out for the whole run; one marked unavailable starts with its circuit
     ///     open, and is probed again after the breaker's cooldown like any tripped provider.
     ///     Budgets spent count against the first day.
-    public init(config: Config, scenario: Scenario, seed: UInt64? = nil, state: WorldState = .empty) {
+    ///   - keepsReport: keep what only ``report()`` shows (a timeline, failure and exclusion
+    ///     reasons); a run that prints only the summary leaves it off.
+    public init(config: Config, scenario: Scenario, seed: UInt64? = nil, state: WorldState = .empty, keepsReport: Bool = true) {
         self.config = config
         let seed = seed ?? scenario.seed
         var scenario = scenario
         scenario.seed = seed
         self.scenario = scenario
         planner = Planner(config: config)
-        statistics = SimulationStatistics(providers: config.providers.map(\.id))
+        statistics = SimulationStatistics(providers: config.providers.map(\.id), keepsReport: keepsReport)
         draws = SplitMix64(seed: seed ^ 0x5EED_0001)
         planDraws = SplitMix64(seed: seed ^ 0x5EED_0002)
         for provider in config.providers {
@@ -181,8 +183,12 @@ public struct Simulator {
         return statistics.summary(currency: config.policies.first?.currency)
     }
 
-    /// What the HTML report shows about the run so far: call it after ``run(_:decisions:progress:)``.
-    public func report() -> SimulationReport { statistics.report(currency: config.policies.first?.currency, seed: scenario.seed) }
+    /// What the HTML report shows about the run so far: call it after ``run(_:decisions:progress:)``,
+    /// on a simulator that keeps a report.
+    public func report() -> SimulationReport {
+        precondition(statistics.keepsReport, "Simulator.report() needs a simulator made with keepsReport: true")
+        return statistics.report(currency: config.policies.first?.currency, seed: scenario.seed)
+    }
 
     private static func time(_ offset: Duration) -> Int64 { epoch.millisecondsSinceEpoch + offset.milliseconds }
 

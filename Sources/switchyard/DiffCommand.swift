@@ -69,7 +69,7 @@ struct DiffCommand: ParsableCommand {
         if let script {
             var simulations: [SimulationSummary] = []
             for config in [before, after] {
-                var simulator = Simulator(config: config, scenario: script, state: world)
+                var simulator = Simulator(config: config, scenario: script, state: world, keepsReport: false)
                 simulations.append(simulator.run(try arrivalStream(script)))
             }
             report["simulation"] = Self.comparison(before: simulations[0], after: simulations[1])

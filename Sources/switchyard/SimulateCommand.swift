@@ -68,7 +68,7 @@ struct SimulateCommand: ParsableCommand {
             throw ExitStatus.invalidInput.exitCode
         }
         let world = try state.map { try readWorldState($0, config: config) } ?? .empty
-        var simulator = Simulator(config: config, scenario: script, seed: seed, state: world)
+        var simulator = Simulator(config: config, scenario: script, seed: seed, state: world, keepsReport: report != nil)
         let arrivals = ArrivalStream(file: lines?.makeIterator(), scenario: simulator.scenario)
         let progress = ProgressBar(total: traffic == nil ? script.arrivals?.count : nil)
         let summary = simulator.run(

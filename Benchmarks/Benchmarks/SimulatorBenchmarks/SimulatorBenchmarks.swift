@@ -60,7 +60,8 @@ private func tenPercentFaults(count: Int) -> Scenario {
 }
 
 private func simulate(_ scenario: Scenario) -> SimulationSummary {
-    var simulator = Simulator(config: shippedConfig, scenario: scenario)
+    // No report is written: only the summary, as `simulate` without `--report`.
+    var simulator = Simulator(config: shippedConfig, scenario: scenario, keepsReport: false)
     let summary = simulator.run(ArrivalStream(scenario: scenario))
     precondition(summary.requests == scenario.arrivals?.count, "\(summary)")
     return summary

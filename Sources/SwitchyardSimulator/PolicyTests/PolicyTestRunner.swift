@@ -14,7 +14,7 @@ public struct PolicyTestRunner: Sendable {
     /// the case's scenario gives one) seeds every draw.
     /// - Parameter decisions: the case's decision events, in virtual-time order.
     public func observe(_ testCase: PolicyTestCase, decisions: ((DecisionEvent) -> Void)? = nil) -> PolicyTestObservation {
-        var simulator = Simulator(config: config, scenario: testCase.scenario, state: testCase.state)
+        var simulator = Simulator(config: config, scenario: testCase.scenario, state: testCase.state, keepsReport: false)
         var events: [DecisionEvent] = []
         _ = simulator.run([SimulatedArrival(at: .zero, request: testCase.request)]) { event in
             events.append(event)
