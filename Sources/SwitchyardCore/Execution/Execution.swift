@@ -295,7 +295,7 @@ public struct Execution: Sendable {
                     pollFailed(.badResponse("the poll answer is not JSON"), fetch: false, at: now, draw: draw, into: &commands)
                     return
                 }
-                let (state, code) = Self.state(of: body, rules: currentProvider.poll?.states ?? [])
+                let (state, code) = Self.state(of: body, rules: currentProvider.poll?.states ?? [], classifier: currentProvider.poll?.classifier)
                 if state != job?.state {
                     job?.state = state
                     log("job_state", jobFields(acceptedJob!, ["state": .string(state?.rawValue ?? "unknown")]), at: now, into: &commands)
@@ -435,6 +435,16 @@ public struct Execution: Sendable {
 
     /// The state the first matching rule gives, and that rule's failure code. Rules are read in
     /// place, and a path shared by consecutive rules (`$.status` in each) is resolved once.
+    /// Rules that all test one member are compiled (`classifier`); the rest are evaluated one
+    /// by one. The poll spec is not passed whole: an optional of it would be copied.
+    private static func state(of body: JSONValue, rules: [StateRule], classifier: StateClassifier?) -> (JobState?, code: String?) {
+        if let classifier, case .rule(let index) = classifier.classify(body) {
+            guard let index else { return (nil, nil) }
+            return (rules[index].state, rules[index].code)
+        }
+        return state(of: body, rules: rules)
+    }
+
     private static func state(of body: JSONValue, rules: [StateRule]) -> (JobState?, code: String?) {
         rules.withUnsafeBufferPointer { rules in
             // Consecutive rules usually read the same path: it is resolved once for them.

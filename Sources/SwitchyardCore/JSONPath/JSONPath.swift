@@ -24,6 +24,12 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     /// name or index selector each, so it selects at most one node.
     public var isSingular: Bool { query.singularSteps != nil }
 
+    /// The member's name when the path reads one member of the root (`$.status`, `$['status']`).
+    var singleMember: String? {
+        guard query.origin == .root, let steps = query.singularSteps, steps.count == 1, case .name(let name) = steps[0] else { return nil }
+        return name
+    }
+
     /// The values of the nodes the query selects, in nodelist order.
     public func select(_ root: JSONValue) -> [JSONValue] {
         let evaluator = JSONPathEvaluator(root: root)

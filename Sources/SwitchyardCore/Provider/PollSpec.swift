@@ -5,7 +5,17 @@ public struct PollSpec: Sendable, Hashable {
     /// How long a job may run before it counts as timed out.
     public var timeout: Duration
     /// Ordered: the first rule that matches the poll answer gives the job's state.
-    public var states: [StateRule]
+    public var states: [StateRule] { didSet { classifier = StateClassifier(states) } }
+    /// The rules compiled, when they all test one member of the answer: read on every poll.
+    private(set) var classifier: StateClassifier?
+
+    public init(request: HTTPRequestSpec, interval: Backoff, timeout: Duration, states: [StateRule]) {
+        self.request = request
+        self.interval = interval
+        self.timeout = timeout
+        self.states = states
+        classifier = StateClassifier(states)
+    }
 }
 
 /// Exponential backoff with jitter: `initial`, times `factor` each step, at most `max`,
