@@ -68,7 +68,10 @@ struct EventQueue<Event> {
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = free
-            slots[slot] = event
+            // A free slot holds nil: the event is written over it without destroying the nil,
+            // which an assignment does through the event type's metadata.
+            var pending: Event? = consume event
+            slots.withUnsafeMutableBufferPointer { slots in (slots.baseAddress! + slot).initialize(to: pending.take()) }
         } else {
             slot = slots.count
             slots.append(event)

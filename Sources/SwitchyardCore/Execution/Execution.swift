@@ -253,11 +253,12 @@ public struct Execution: Sendable {
                         variables: Self.variables(context, entry: entryIndex, job: acceptedJob),
                         options: options)
                 } else {
-                    pollCall!.id = id
+                    pollCall?.id = id
                 }
                 job!.pending = .poll(id)
                 job!.polls += 1
-                commands.append(.send(pollCall!))
+                // Bound, not force-unwrapped: unwrapping copies the optional through its metadata.
+                if case .some(let call) = pollCall { commands.append(.send(call)) }
             } catch {
                 fail(.badResponse("cannot render the poll call: \(error.message)"), call: "poll", at: now, draw: draw, into: &commands)
             }
