@@ -217,4 +217,24 @@ import Testing
         #expect(output.stderr.contains("\(traffic.path):2: error:"))
         #expect((try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])?["requests"] as? Int == 1)
     }
+
+    /// The traffic is parsed on a second thread, a batch at a time: errors still come in line
+    /// order, and every one is counted before the tally.
+    @Test func badLinesAcrossManyBatchesAreReportedInOrder() throws {
+        let directory = try TemporaryDirectory()
+        let bad: [Int: String] = [3: #"{"at": 1, "kind": "#, 1_024: "[1, 2", 1_025: #"{"kind": "vidoe"}"#, 3_000: #"{"user": "u"}"#]
+        let lines = (1...3_000).map { n in
+            bad[n]
+                ?? #"{"at": \#(n), "user": "u\#(n % 7)", "kind": "video", "prompt": "p", "image": {"path": "x.png", "bytes": 10}, "duration_s": 20}"#
+        }
+        let traffic = try directory.write("traffic.jsonl", lines.joined(separator: "\n") + "\n")
+        let output = try CLIRunner.run(["simulate", "--traffic", traffic.path, "--scenario", "examples/scenarios/veo3-outage.yaml"])
+        #expect(output.status == 1)
+        let stderr = output.stderr.split(separator: "\n")
+        #expect(stderr.count == 6, "\(output.stderr)")
+        #expect(stderr.prefix(4).map { $0.dropFirst(traffic.path.count).prefix { $0 != " " } } == [":3:", ":1024:", ":1025:", ":3000:"])
+        #expect(stderr.dropFirst(4).first?.hasPrefix("2996 requests: ") == true)
+        #expect(stderr.last == "4 traffic lines had errors and were skipped")
+        #expect((try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])?["requests"] as? Int == 2_996)
+    }
 }
