@@ -87,9 +87,8 @@ final class ResponseSynthesizer: Sendable {
         if let segments { SimplePath.set(value, at: segments, in: &body) }
     }
 
-    /// - Parameter complete: URLs that name the job, and every output. False for what a run
-    ///   without a decision log reads: shared URLs (see `sharedPollURL`) and the first output,
-    ///   whose presence the execution checks.
+    /// - Parameter complete: URLs that name the job. False for what a run without a decision
+    ///   log reads: shared URLs (see `sharedPollURL`), in the same places.
     func accepted(jobID: String, complete: Bool) -> HTTPResponse {
         var body = Self.emptyBody
         Self.set(.string(jobID), at: self.jobID, in: &body)
@@ -160,7 +159,9 @@ final class ResponseSynthesizer: Sendable {
     }
 
     private func addOutputs(to body: inout JSONValue, jobID: String, seconds: Int?, complete: Bool) {
-        for index in complete ? outputs.indices : outputs.indices.prefix(1) {
+        // Every output, complete or not, so the body has the same shape either way (a later
+        // output's path may write over an earlier one's).
+        for index in outputs.indices {
             guard let segments = outputs[index] else { continue }
             let url = complete ? Self.joined(filesURL, jobID, outputSuffixes[index]) : sharedOutputs[index]
             SimplePath.set(.string(url), at: segments, in: &body)

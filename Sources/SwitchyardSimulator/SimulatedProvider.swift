@@ -38,8 +38,8 @@ struct SimulatedProvider {
     var waiters: Deque<Simulator.Slot> = []
     private var draws: SplitMix64
     private var jobs = 0
-    /// Whether answers are complete (URLs that name their job, every output): only a decision
-    /// log shows them, so a run without one answers with what the execution checks.
+    /// Whether answers carry URLs that name their job: only a decision log shows them, so a
+    /// run without one answers with shared URLs, which the execution checks just the same.
     var completeAnswers = true
 
     init(descriptor: ProviderDescriptor, scenario: Scenario, at now: Timestamp) {

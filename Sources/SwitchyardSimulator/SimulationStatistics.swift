@@ -105,7 +105,10 @@ struct SimulationStatistics {
     /// - Parameter arrival: when the request arrived, in milliseconds from the start.
     ///   - position: where the provider that served it sits in the config; nil for a cache hit.
     mutating func record(_ result: ExecutionResult, latency: Duration, queueWait: Duration, cacheHit: Bool, arrival: Int64, position: Int?) {
-        if keepsReport { timeline.record(result, cacheHit: cacheHit, arrival: arrival, column: cacheHit ? nil : position.map { columns[$0] }) }
+        if keepsReport {
+            timeline.record(
+                result, cacheHit: cacheHit, arrival: arrival, column: cacheHit || result.provider == nil ? nil : position.map { columns[$0] })
+        }
         self.latency.record(latency.milliseconds)
         self.queueWait.record(queueWait.milliseconds)
         attempts += result.attempts

@@ -26,6 +26,9 @@ final class Prefetched<Base: IteratorProtocol & SendableMetatype>: IteratorProto
         channel = Channel(base: base, batchSize: batchSize, batchesAhead: batchesAhead)
         let thread = Thread { [channel] in channel.produce() }
         thread.name = "prefetch"
+        // The main thread's size: parsing a deeply nested line recurses, and a secondary
+        // thread's default stack is smaller (512 KiB on macOS).
+        thread.stackSize = 8 << 20
         thread.start()
     }
 
