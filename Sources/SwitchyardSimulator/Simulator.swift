@@ -232,7 +232,7 @@ public struct Simulator {
             if let resolved = image { image?.contentDigest = digest(of: resolved) }
             key = CacheKey(request: request, tier: plan.tier, policy: plan.policy, image: image)
         }
-        if let key, let policy, let cached = caches[policy]!.lookup(key, at: now) {
+        if let key, let policy, let cached = caches[policy]?.lookup(key, at: now) {
             let result = cached.servedFromCache(requestID: request.id)
             decisions?(.cacheHit(result, key: key, at: now))
             statistics.record(result, latency: .zero, queueWait: .zero, cacheHit: true, arrival: elapsed.milliseconds, position: nil)
@@ -354,7 +354,7 @@ public struct Simulator {
                 release(provider, for: slot)
             }
             if let cache = running[slot.index].cache {
-                caches[cache.policy]!.store(result, for: cache.key, requestedTier: cache.tier, at: now)
+                caches[cache.policy]?.store(result, for: cache.key, requestedTier: cache.tier, at: now)
             }
             if result.status == .succeeded, let user = running[slot.index].execution.user { spent[user, default: .zero] += result.cost }
             let arrival = running[slot.index].arrival.millisecondsSinceEpoch
