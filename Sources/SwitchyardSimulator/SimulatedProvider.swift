@@ -21,7 +21,7 @@ struct SimulatedProvider {
         }
 
         /// The script's outcome for one call, in two halves read in place: the fault, then for
-        /// a submit the job (``ScenarioProvider/outcomeIndex(of:at:draws:)``, draw for draw).
+        /// a submit the job (``ScenarioProvider/outcome(of:at:draws:)``, draw for draw).
         /// Apart, so no tuple of both is destroyed through its type's metadata on every call.
         func fault(for call: ProviderCallKind, at elapsed: Duration, draws: inout SplitMix64) -> Int? {
             script.faultIndex(for: call, at: elapsed, draw: draws.nextUnit())
@@ -40,7 +40,7 @@ struct SimulatedProvider {
     private var jobs = 0
     /// Whether answers carry URLs that name their job: only a decision log shows them, so a
     /// run without one answers with shared URLs, which the execution checks just the same.
-    var completeAnswers = true
+    var perJobURLs = true
 
     init(descriptor: ProviderDescriptor, scenario: Scenario, at now: Timestamp) {
         fixed = Fixed(descriptor: descriptor, script: scenario.provider(descriptor.id))
@@ -82,7 +82,7 @@ struct SimulatedProvider {
             let id = String(fixed.jobPrefix, decimal: jobs)
             if fixed.descriptor.submit.mode == .sync { return syncAnswer(call, job: job, id: id, after: delay) }
             current = (fixed.descriptor.id, id, job)
-            return Reply(event: .response(call.id, fixed.synthesizer.accepted(jobID: id, complete: completeAnswers)), after: delay)
+            return Reply(event: .response(call.id, fixed.synthesizer.accepted(jobID: id, perJobURLs: perJobURLs)), after: delay)
         case .poll:
             guard current?.provider == fixed.descriptor.id, let current else {
                 return Reply(
@@ -91,11 +91,11 @@ struct SimulatedProvider {
             let state = current.job.state(at: elapsed)
             return Reply(
                 event: .response(
-                    call.id, fixed.synthesizer.poll(state, jobID: current.id, failure: current.job.failure, seconds: nil, complete: completeAnswers)),
+                    call.id, fixed.synthesizer.poll(state, jobID: current.id, failure: current.job.failure, seconds: nil, perJobURLs: perJobURLs)),
                 after: delay)
         case .result:
             return Reply(
-                event: .response(call.id, fixed.synthesizer.result(jobID: current?.id ?? "unknown", seconds: nil, complete: completeAnswers)),
+                event: .response(call.id, fixed.synthesizer.result(jobID: current?.id ?? "unknown", seconds: nil, perJobURLs: perJobURLs)),
                 after: delay)
         case .cancel:
             return Reply(event: nil, after: delay)
@@ -112,7 +112,7 @@ struct SimulatedProvider {
             let response = fixed.synthesizer.error(status: 500, retryAfter: nil, code: failure.code, message: failure.message ?? "generation failed")
             return Reply(event: .response(call.id, response), after: done)
         }
-        return Reply(event: .response(call.id, fixed.synthesizer.accepted(jobID: id, complete: completeAnswers)), after: done)
+        return Reply(event: .response(call.id, fixed.synthesizer.accepted(jobID: id, perJobURLs: perJobURLs)), after: done)
     }
 
     /// The answer a fault gives instead of the normal one; nil for faults that only delay or

@@ -51,8 +51,9 @@ struct SimulationStatistics {
         var positions: [String: Int] = [:]
         for (position, id) in providers.enumerated() where positions[id] == nil { positions[id] = position }
         self.positions = positions
-        let sorted = knownProviders
-        columns = providers.map { id in sorted.firstIndex(of: id)! }
+        var column: [String: Int] = [:]
+        for (position, id) in knownProviders.enumerated() where column[id] == nil { column[id] = position }
+        columns = providers.map { column[$0]! }
     }
 
     /// The totals of every provider counted so far, by id.

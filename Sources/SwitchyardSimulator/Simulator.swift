@@ -143,7 +143,7 @@ public struct Simulator {
         _ traffic: some Sequence<SimulatedArrival>, decisions: ((DecisionEvent) -> Void)? = nil, progress: ((Progress) -> Void)? = nil
     ) -> SimulationSummary {
         var arrivals = traffic.makeIterator()
-        for index in providers.indices { providers[index].completeAnswers = decisions != nil }
+        for index in providers.indices { providers[index].perJobURLs = decisions != nil }
         // Only the next arrival is read ahead, so the traffic is read as the clock reaches it.
         var upcoming = arrivals.next()
         var upcomingAt = (time: upcoming.map { Self.time($0.at) } ?? 0, sequence: queue.reserveSequence())

@@ -142,17 +142,17 @@ import Testing
         descriptors += try #require(ConfigLoader.load(files).config).providers
         for descriptor in descriptors {
             let synthesizer = ResponseSynthesizer(provider: descriptor)
-            let accepted = try #require(synthesizer.accepted(jobID: "job-7", complete: true).body.json)
+            let accepted = try #require(synthesizer.accepted(jobID: "job-7", perJobURLs: true).body.json)
             if let path = descriptor.submit.jobID { #expect(path.first(accepted) == "job-7", "\(descriptor.id)") }
             // Shared URLs stand wherever per-job ones do.
-            let shared = try #require(synthesizer.accepted(jobID: "job-7", complete: false).body.json)
+            let shared = try #require(synthesizer.accepted(jobID: "job-7", perJobURLs: false).body.json)
             let urls = descriptor.submit.returnedURLs
             for path in [urls.poll, urls.result, urls.cancel].compactMap({ $0 }) {
                 #expect((path.first(accepted) != nil) == (path.first(shared) != nil), "\(descriptor.id) \(path)")
             }
             for state in [JobState.queued, .running, .succeeded, .failed] where descriptor.poll?.states.contains(where: { $0.state == state }) == true
             {
-                guard let body = synthesizer.poll(state, jobID: "job-7", failure: nil, seconds: nil, complete: true).body.json else { continue }
+                guard let body = synthesizer.poll(state, jobID: "job-7", failure: nil, seconds: nil, perJobURLs: true).body.json else { continue }
                 let matched = descriptor.poll?.states.first { rule in
                     let value = rule.path.first(body)
                     switch rule.test {
@@ -165,16 +165,16 @@ import Testing
             }
             // Shared URLs stand in the same places: the answers differ only in their texts.
             #expect(
-                Self.shape(synthesizer.accepted(jobID: "job-7", complete: true).body.json)
-                    == Self.shape(synthesizer.accepted(jobID: "job-7", complete: false).body.json), "\(descriptor.id)")
+                Self.shape(synthesizer.accepted(jobID: "job-7", perJobURLs: true).body.json)
+                    == Self.shape(synthesizer.accepted(jobID: "job-7", perJobURLs: false).body.json), "\(descriptor.id)")
             #expect(
-                Self.shape(synthesizer.result(jobID: "j", seconds: 30, complete: true).body.json)
-                    == Self.shape(synthesizer.result(jobID: "j", seconds: 30, complete: false).body.json), "\(descriptor.id)")
-            for complete in [true, false] {
+                Self.shape(synthesizer.result(jobID: "j", seconds: 30, perJobURLs: true).body.json)
+                    == Self.shape(synthesizer.result(jobID: "j", seconds: 30, perJobURLs: false).body.json), "\(descriptor.id)")
+            for perJobURLs in [true, false] {
                 let final =
                     descriptor.result.fetch == nil
-                    ? synthesizer.poll(.succeeded, jobID: "j", failure: nil, seconds: nil, complete: complete)
-                    : synthesizer.result(jobID: "j", seconds: nil, complete: complete)
+                    ? synthesizer.poll(.succeeded, jobID: "j", failure: nil, seconds: nil, perJobURLs: perJobURLs)
+                    : synthesizer.result(jobID: "j", seconds: nil, perJobURLs: perJobURLs)
                 #expect(descriptor.result.outputs.first.flatMap { $0.path.first(final.body.json ?? .null) } != nil, "\(descriptor.id)")
             }
         }

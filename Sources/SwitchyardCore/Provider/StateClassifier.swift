@@ -9,14 +9,14 @@ struct StateClassifier: Sendable, Hashable {
     /// The one member every rule reads.
     let member: String
     /// Each string value some rule tests for, with the first rule it matches.
-    let values: [(value: String, rule: Int)]
+    let values: [Value]
     /// The first `exists: true` rule and the first `exists: false` rule.
     let firstPresent: Int?
     let firstAbsent: Int?
 
     init?(_ rules: [StateRule]) {
         guard let first = rules.first, let member = first.path.singleMember else { return nil }
-        var values: [(value: String, rule: Int)] = []
+        var values: [Value] = []
         var firstPresent: Int?
         var firstAbsent: Int?
         for (index, rule) in rules.enumerated() {
@@ -35,7 +35,7 @@ struct StateClassifier: Sendable, Hashable {
             for value in tested {
                 // Numbers, booleans and null compare by JSON's rules, not a string's.
                 guard case .string(let text) = value else { return nil }
-                if !values.contains(where: { $0.value == text }) { values.append((text, index)) }
+                if !values.contains(where: { $0.value == text }) { values.append(Value(value: text, rule: index)) }
             }
         }
         self.member = member
@@ -64,16 +64,8 @@ struct StateClassifier: Sendable, Hashable {
         case unknown
     }
 
-    static func == (lhs: StateClassifier, rhs: StateClassifier) -> Bool {
-        lhs.member == rhs.member && lhs.values.elementsEqual(rhs.values) { $0 == $1 } && lhs.firstPresent == rhs.firstPresent
-            && lhs.firstAbsent == rhs.firstAbsent
-    }
-
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(member)
-        for (value, rule) in values {
-            hasher.combine(value)
-            hasher.combine(rule)
-        }
+    struct Value: Sendable, Hashable {
+        let value: String
+        let rule: Int
     }
 }

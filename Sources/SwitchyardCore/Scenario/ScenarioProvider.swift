@@ -76,18 +76,12 @@ extension ScenarioProvider {
     /// job starts once the fault's delay has passed. This is what the emulator does with a
     /// valid request, so the simulator and the emulator agree draw for draw.
     public func outcome(of call: ProviderCallKind, at elapsed: Duration, draws: inout SplitMix64) -> ScenarioOutcome {
-        let (fault, job) = outcomeIndex(of: call, at: elapsed, draws: &draws)
-        return ScenarioOutcome(fault: fault.map { faults[$0] }, job: job)
-    }
-
-    /// ``outcome(of:at:draws:)`` with the fault as its position in ``faults``: the same draws.
-    public func outcomeIndex(of call: ProviderCallKind, at elapsed: Duration, draws: inout SplitMix64) -> (fault: Int?, job: ScenarioJob?) {
         let index = faultIndex(for: call, at: elapsed, draw: draws.nextUnit())
-        guard call == .submit else { return (index, nil) }
-        return (index, job(afterFault: index, at: elapsed, draws: &draws))
+        let job = call == .submit ? job(afterFault: index, at: elapsed, draws: &draws) : nil
+        return ScenarioOutcome(fault: index.map { faults[$0] }, job: job)
     }
 
-    /// The second half of ``outcomeIndex(of:at:draws:)`` for a submit that met the fault at
+    /// The second half of ``outcome(of:at:draws:)`` for a submit that met the fault at
     /// `index` (nil for none): the job it starts, with the latency draw, or nil when the fault
     /// refuses it.
     public func job(afterFault index: Int?, at elapsed: Duration, draws: inout SplitMix64) -> ScenarioJob? {
