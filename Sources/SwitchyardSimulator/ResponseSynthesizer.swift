@@ -35,7 +35,7 @@ final class ResponseSynthesizer: Sendable {
     private let outputSuffixes: [String]
     /// The same URLs for no job in particular (`-` for the id), for answers nobody reads but the
     /// execution, which only needs them present: without a decision log nothing shows them,
-    /// and building one per job is a good part of answering.
+    /// and building one per job is a good part of answering. Such answers name the job `-` too.
     private let sharedPollURL: String
     private let sharedResultURL: String
     private let sharedCancelURL: String
@@ -87,27 +87,27 @@ final class ResponseSynthesizer: Sendable {
         if let segments { SimplePath.set(value, at: segments, in: &body) }
     }
 
-    /// - Parameter perJobURLs: URLs that name the job. False for what a run without a decision
-    ///   log reads: shared URLs (see `sharedPollURL`), in the same places.
-    func accepted(jobID: String, perJobURLs: Bool) -> HTTPResponse {
+    /// - Parameter jobID: nil for an answer that names no job, as a run without a decision log
+    ///   reads: the id `-` and shared URLs (see `sharedPollURL`), in the same places.
+    func accepted(jobID: String?) -> HTTPResponse {
         var body = Self.emptyBody
-        Self.set(.string(jobID), at: self.jobID, in: &body)
+        Self.set(.string(jobID ?? "-"), at: self.jobID, in: &body)
         // Only the URLs the descriptor reads are built.
-        if let pollURL { SimplePath.set(.string(perJobURLs ? Self.joined(jobsURL, jobID, "/status") : sharedPollURL), at: pollURL, in: &body) }
-        if let resultURL { SimplePath.set(.string(perJobURLs ? Self.joined(jobsURL, jobID, "") : sharedResultURL), at: resultURL, in: &body) }
-        if let cancelURL { SimplePath.set(.string(perJobURLs ? Self.joined(jobsURL, jobID, "/cancel") : sharedCancelURL), at: cancelURL, in: &body) }
-        if provider.submit.mode == .sync { addOutputs(to: &body, jobID: jobID, seconds: nil, perJobURLs: perJobURLs) }
+        if let pollURL { SimplePath.set(.string(jobID.map { Self.joined(jobsURL, $0, "/status") } ?? sharedPollURL), at: pollURL, in: &body) }
+        if let resultURL { SimplePath.set(.string(jobID.map { Self.joined(jobsURL, $0, "") } ?? sharedResultURL), at: resultURL, in: &body) }
+        if let cancelURL { SimplePath.set(.string(jobID.map { Self.joined(jobsURL, $0, "/cancel") } ?? sharedCancelURL), at: cancelURL, in: &body) }
+        if provider.submit.mode == .sync { addOutputs(to: &body, jobID: jobID, seconds: nil) }
         return HTTPResponse(status: provider.submit.acceptedStatuses.first ?? 200, body: .json(body))
     }
 
     /// A poll answer in `state`; a succeeded job's outputs are included unless a result fetch follows.
-    func poll(_ state: JobState, jobID: String, failure: ScenarioFault.JobFailure?, seconds: Int?, perJobURLs: Bool) -> HTTPResponse {
+    func poll(_ state: JobState, jobID: String?, failure: ScenarioFault.JobFailure?, seconds: Int?) -> HTTPResponse {
         let failed = state == .failed && failure != nil
         let withResult = state == .succeeded && !fetchesResult
         if !failed, !withResult { return plainPolls[Self.position(of: state)] }
         var body = Self.stateBody(state, failure: failure, provider: provider, segments: states)
         if state == .failed, let failure { addError(to: &body, code: failure.code, message: failure.message ?? "job failed") }
-        if withResult { addOutputs(to: &body, jobID: jobID, seconds: seconds, perJobURLs: perJobURLs) }
+        if withResult { addOutputs(to: &body, jobID: jobID, seconds: seconds) }
         return HTTPResponse(status: 200, body: .json(body))
     }
 
@@ -131,9 +131,9 @@ final class ResponseSynthesizer: Sendable {
         return body
     }
 
-    func result(jobID: String, seconds: Int?, perJobURLs: Bool) -> HTTPResponse {
+    func result(jobID: String?, seconds: Int?) -> HTTPResponse {
         var body = Self.emptyBody
-        addOutputs(to: &body, jobID: jobID, seconds: seconds, perJobURLs: perJobURLs)
+        addOutputs(to: &body, jobID: jobID, seconds: seconds)
         return HTTPResponse(status: 200, body: .json(body))
     }
 
@@ -158,12 +158,12 @@ final class ResponseSynthesizer: Sendable {
         Self.set(.string(message), at: errorMessage, in: &body)
     }
 
-    private func addOutputs(to body: inout JSONValue, jobID: String, seconds: Int?, perJobURLs: Bool) {
+    private func addOutputs(to body: inout JSONValue, jobID: String?, seconds: Int?) {
         // Every output, with either kind of URL, so the body has the same shape either way (a later
         // output's path may write over an earlier one's).
         for index in outputs.indices {
             guard let segments = outputs[index] else { continue }
-            let url = perJobURLs ? Self.joined(filesURL, jobID, outputSuffixes[index]) : sharedOutputs[index]
+            let url = jobID.map { Self.joined(filesURL, $0, outputSuffixes[index]) } ?? sharedOutputs[index]
             SimplePath.set(.string(url), at: segments, in: &body)
         }
         if let seconds { Self.set(.int(seconds), at: duration, in: &body) }

@@ -72,17 +72,32 @@ public struct Simulator {
         var serial: Int
     }
 
+    // Structs, not tuples: an optional tuple is copied and destroyed through its type's metadata.
+
+    /// The policy (by position), tier and key a result is cached under.
+    private struct CachePlace {
+        var policy: Int
+        var tier: String
+        var key: CacheKey
+    }
+
+    /// A submit waiting at its provider's gate, and since when.
+    private struct Waiting {
+        var call: OutboundCall
+        var since: Timestamp
+    }
+
     private struct Running {
         var execution: Execution
         /// How its policy queues a submit at a provider's cap: read once, not per submit.
         let queueing: QueuePolicy
         var arrival: Timestamp
-        /// The policy, tier and key its result is cached under; nil when the policy keeps no cache.
-        var cache: (policy: Int, tier: String, key: CacheKey)?
+        /// Where its result is cached; nil when the policy keeps no cache.
+        var cache: CachePlace?
         var job: SimulatedProvider.Job?
         var queueWait: Duration = .zero
         /// A submit waiting at its provider's gate.
-        var waiting: (call: OutboundCall, since: Timestamp)?
+        var waiting: Waiting?
         /// The provider whose concurrency slot this execution holds.
         var holding: String?
     }
@@ -143,7 +158,7 @@ public struct Simulator {
         _ traffic: some Sequence<SimulatedArrival>, decisions: ((DecisionEvent) -> Void)? = nil, progress: ((Progress) -> Void)? = nil
     ) -> SimulationSummary {
         var arrivals = traffic.makeIterator()
-        for index in providers.indices { providers[index].perJobURLs = decisions != nil }
+        for index in providers.indices { providers[index].namesJobs = decisions != nil }
         // Only the next arrival is read ahead, so the traffic is read as the clock reaches it.
         var upcoming = arrivals.next()
         var upcomingAt = (time: upcoming.map { Self.time($0.at) } ?? 0, sequence: queue.reserveSequence())
@@ -206,7 +221,7 @@ public struct Simulator {
         var state = WorldState(providers: disabled, spentToday: spent)
         // By index: a provider is read in place, not copied with its waiting line.
         for index in providers.indices {
-            var status = providers[index].gate.status(at: now)
+            var status = providers[index].status(at: now)
             guard !status.available else { continue }
             let id = providers[index].gate.provider
             guard disabled[id] == nil else { continue }
@@ -254,7 +269,7 @@ public struct Simulator {
         let queueing = execution.queueing
         // Moved, not copied, into its slot: a copy would retain everything the execution holds.
         let entry = Running(
-            execution: consume execution, queueing: queueing, arrival: now, cache: key.map { (policy!, plan.tier, $0) })
+            execution: consume execution, queueing: queueing, arrival: now, cache: key.map { CachePlace(policy: policy!, tier: plan.tier, key: $0) })
         if slot.index == running.count {
             running.append(consume entry)
             serials.append(serial)
@@ -374,7 +389,7 @@ public struct Simulator {
             let queueing = running[slot.index].queueing
             let decision = providers[index].gate.request(at: now, waitingSince: waitingSince, queueing: queueing)
             if case .wait(let until) = decision {
-                running[slot.index].waiting = (call, waitingSince)
+                running[slot.index].waiting = Waiting(call: call, since: waitingSince)
                 providers[index].waiters.append(slot)
                 if let until { queue.push(.gate(slot, call.id), at: until.millisecondsSinceEpoch) }
                 return
@@ -389,9 +404,9 @@ public struct Simulator {
             running[slot.index].queueWait += Duration(milliseconds: now.millisecondsSinceEpoch - waitingSince.millisecondsSinceEpoch)
             statistics.recordAttempt(at: index)
         }
-        var reply = providers[index].answer(call, job: &running[slot.index].job, at: elapsed)
-        if let event = reply.event.take() {
-            queue.push(.execution(slot, event), at: now.millisecondsSinceEpoch + reply.after.milliseconds)
+        let reply = providers[index].answer(call, job: &running[slot.index].job, at: elapsed)
+        if case .event(let event, let after) = consume reply {
+            queue.push(.execution(slot, event), at: now.millisecondsSinceEpoch + after.milliseconds)
         }
     }
 

@@ -142,17 +142,18 @@ import Testing
         descriptors += try #require(ConfigLoader.load(files).config).providers
         for descriptor in descriptors {
             let synthesizer = ResponseSynthesizer(provider: descriptor)
-            let accepted = try #require(synthesizer.accepted(jobID: "job-7", perJobURLs: true).body.json)
+            let accepted = try #require(synthesizer.accepted(jobID: "job-7").body.json)
             if let path = descriptor.submit.jobID { #expect(path.first(accepted) == "job-7", "\(descriptor.id)") }
-            // Shared URLs stand wherever per-job ones do.
-            let shared = try #require(synthesizer.accepted(jobID: "job-7", perJobURLs: false).body.json)
+            // A shared id and URLs stand wherever a job's own do.
+            let shared = try #require(synthesizer.accepted(jobID: nil).body.json)
+            if let path = descriptor.submit.jobID { #expect(path.first(shared) == "-", "\(descriptor.id)") }
             let urls = descriptor.submit.returnedURLs
             for path in [urls.poll, urls.result, urls.cancel].compactMap({ $0 }) {
                 #expect((path.first(accepted) != nil) == (path.first(shared) != nil), "\(descriptor.id) \(path)")
             }
             for state in [JobState.queued, .running, .succeeded, .failed] where descriptor.poll?.states.contains(where: { $0.state == state }) == true
             {
-                guard let body = synthesizer.poll(state, jobID: "job-7", failure: nil, seconds: nil, perJobURLs: true).body.json else { continue }
+                guard let body = synthesizer.poll(state, jobID: "job-7", failure: nil, seconds: nil).body.json else { continue }
                 let matched = descriptor.poll?.states.first { rule in
                     let value = rule.path.first(body)
                     switch rule.test {
@@ -165,16 +166,16 @@ import Testing
             }
             // Shared URLs stand in the same places: the answers differ only in their texts.
             #expect(
-                Self.shape(synthesizer.accepted(jobID: "job-7", perJobURLs: true).body.json)
-                    == Self.shape(synthesizer.accepted(jobID: "job-7", perJobURLs: false).body.json), "\(descriptor.id)")
+                Self.shape(synthesizer.accepted(jobID: "job-7").body.json)
+                    == Self.shape(synthesizer.accepted(jobID: nil).body.json), "\(descriptor.id)")
             #expect(
-                Self.shape(synthesizer.result(jobID: "j", seconds: 30, perJobURLs: true).body.json)
-                    == Self.shape(synthesizer.result(jobID: "j", seconds: 30, perJobURLs: false).body.json), "\(descriptor.id)")
-            for perJobURLs in [true, false] {
+                Self.shape(synthesizer.result(jobID: "j", seconds: 30).body.json)
+                    == Self.shape(synthesizer.result(jobID: nil, seconds: 30).body.json), "\(descriptor.id)")
+            for jobID in ["j", nil] {
                 let final =
                     descriptor.result.fetch == nil
-                    ? synthesizer.poll(.succeeded, jobID: "j", failure: nil, seconds: nil, perJobURLs: perJobURLs)
-                    : synthesizer.result(jobID: "j", seconds: nil, perJobURLs: perJobURLs)
+                    ? synthesizer.poll(.succeeded, jobID: jobID, failure: nil, seconds: nil)
+                    : synthesizer.result(jobID: jobID, seconds: nil)
                 #expect(descriptor.result.outputs.first.flatMap { $0.path.first(final.body.json ?? .null) } != nil, "\(descriptor.id)")
             }
         }
