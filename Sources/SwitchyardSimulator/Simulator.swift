@@ -41,8 +41,9 @@ public struct Simulator {
     /// would otherwise stay queued long after its request. Kept by slot, so the arrays are
     /// reused from one execution to the next.
     private var timers: [[EventQueue<Event>.Handle]] = []
-    /// The commands of one step, reused: a step allocates no array of its own.
-    private var commands: [ExecutionCommand] = []
+    /// The commands of one step, reused: a step allocates nothing of its own, and taking the
+    /// commands out leaves nothing to destroy. Empty between steps.
+    private let commands = ExecutionCommandBuffer()
     private var nextExecution = 0
     private var now = Simulator.epoch
     private var draws: SplitMix64
@@ -184,11 +185,9 @@ public struct Simulator {
             case .execution(let slot, let event):
                 guard isRunning(slot) else { continue }
                 let draw = draws.nextUnit()
-                var commands = takeCommands()
                 // Mutated in place: a copy would make every buffer inside the execution copy on write.
-                running[slot.index].execution.handle(event, at: now, draw: draw, into: &commands)
-                apply(&commands, for: slot, decisions: decisions)
-                self.commands = commands
+                running[slot.index].execution.handle(event, at: now, draw: draw, into: commands)
+                applyCommands(for: slot, decisions: decisions)
             case .gate(let slot, let call):
                 // The same wait can end by timer or by a freed slot; only the first counts.
                 guard isRunning(slot), let waiting = running[slot.index].waiting, waiting.call.id == call else { continue }
@@ -262,9 +261,7 @@ public struct Simulator {
         let traceID = decisions == nil ? nil : "sim-\(serial)"
         guard var execution = Execution(plan: plan, request: request, config: config, image: image, traceID: traceID, options: options)
         else { return }
-        var commands = takeCommands()
-        execution.start(at: now, into: &commands)
-        defer { self.commands = commands }
+        execution.start(at: now, into: commands)
         let slot = Slot(index: freeSlots.popLast() ?? running.count, serial: serial)
         let queueing = execution.queueing
         // Moved, not copied, into its slot: a copy would retain everything the execution holds.
@@ -278,7 +275,7 @@ public struct Simulator {
             running[slot.index] = consume entry
             serials[slot.index] = serial
         }
-        apply(&commands, for: slot, decisions: decisions)
+        applyCommands(for: slot, decisions: decisions)
     }
 
     /// An image's digest for its cache key, kept for the next request: traffic tends to reuse
@@ -301,16 +298,6 @@ public struct Simulator {
         return providerIndex[provider]
     }
 
-    /// The reusable command buffer, emptied; give it back when the step is applied.
-    private mutating func takeCommands() -> [ExecutionCommand] {
-        var buffer: [ExecutionCommand] = []
-        swap(&buffer, &commands)
-        // Popped one by one: what is left are the plain placeholders `apply` put in place of
-        // the commands it moved out, and `removeAll` would destroy each through the runtime.
-        while case .some = buffer.popLast() {}
-        return buffer
-    }
-
     /// The simulator reads no files: an image is identified by its reference, which is all a
     /// cache key or a template needs from it here.
     private static func standIn(_ image: ImageInput) -> ResolvedImage {
@@ -321,18 +308,9 @@ public struct Simulator {
         }
     }
 
-    /// Carries out a step's commands, in order. Each is moved out of the buffer, a plain one
-    /// left in its place for the buffer's next emptying: iterating would copy every call and
-    /// result, and release them twice.
-    private mutating func apply(_ commands: inout [ExecutionCommand], for slot: Slot, decisions: ((DecisionEvent) -> Void)?) {
-        commands.withUnsafeMutableBufferPointer { buffer in
-            guard let start = buffer.baseAddress else { return }
-            for index in buffer.indices {
-                let command = (start + index).move()
-                (start + index).initialize(to: .wait(until: Timestamp(millisecondsSinceEpoch: 0), TimerID(0)))
-                apply(command, for: slot, decisions: decisions)
-            }
-        }
+    /// Carries out the step's commands, in order, each moved out of the buffer.
+    private mutating func applyCommands(for slot: Slot, decisions: ((DecisionEvent) -> Void)?) {
+        commands.takeAll { command in apply(command, for: slot, decisions: decisions) }
     }
 
     private mutating func apply(_ command: consuming ExecutionCommand, for slot: Slot, decisions: ((DecisionEvent) -> Void)?) {

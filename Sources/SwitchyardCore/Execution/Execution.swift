@@ -123,14 +123,14 @@ public struct Execution: Sendable {
 
     /// Starts the first attempt.
     public mutating func start(at now: Timestamp) -> [ExecutionCommand] {
-        var commands: [ExecutionCommand] = []
-        start(at: now, into: &commands)
-        return commands
+        let commands = ExecutionCommandBuffer(capacity: 4)
+        start(at: now, into: commands)
+        return commands.takeArray()
     }
 
     /// Starts the first attempt, appending its commands to `commands`: a driver that reuses one
     /// buffer allocates nothing per step.
-    public mutating func start(at now: Timestamp, into commands: inout [ExecutionCommand]) {
+    public mutating func start(at now: Timestamp, into commands: ExecutionCommandBuffer) {
         if let limit = policy.limits.deadline {
             let timer = makeTimer()
             let end = now + limit
@@ -139,35 +139,35 @@ public struct Execution: Sendable {
             commands.append(.wait(until: end, timer))
         }
         guard !plan.entries.isEmpty else {
-            finish(failing: Failure.noProvider, reason: "the plan is empty", at: now, into: &commands)
+            finish(failing: Failure.noProvider, reason: "the plan is empty", at: now, into: commands)
             return
         }
-        beginAttempt(at: now, into: &commands)
+        beginAttempt(at: now, into: commands)
     }
 
     /// Feeds one event; `draw` is a uniform random number in [0, 1) for jitter.
     public mutating func handle(_ event: ExecutionEvent, at now: Timestamp, draw: Double) -> [ExecutionCommand] {
-        var commands: [ExecutionCommand] = []
-        handle(event, at: now, draw: draw, into: &commands)
-        return commands
+        let commands = ExecutionCommandBuffer(capacity: 4)
+        handle(event, at: now, draw: draw, into: commands)
+        return commands.takeArray()
     }
 
     /// Feeds one event, appending the commands it gives to `commands`.
-    public mutating func handle(_ event: ExecutionEvent, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
+    public mutating func handle(_ event: ExecutionEvent, at now: Timestamp, draw: Double, into commands: ExecutionCommandBuffer) {
         guard !isFinished else { return }
         switch event {
         case .timer(let id):
-            handleTimer(id, at: now, draw: draw, into: &commands)
+            handleTimer(id, at: now, draw: draw, into: commands)
         case .response(let id, let response):
-            handleResponse(id, response, at: now, draw: draw, into: &commands)
+            handleResponse(id, response, at: now, draw: draw, into: commands)
         case .transportFailure(let id, let failure):
-            handleTransportFailure(id, failure, at: now, draw: draw, into: &commands)
+            handleTransportFailure(id, failure, at: now, draw: draw, into: commands)
         case .rejected(let id, let reason):
             guard case .submitting(let pending) = phase, pending == id else { return }
             // Nothing was sent, so it was no attempt.
             attempts -= 1
-            skip(reason: reason, at: now, into: &commands)
-            fallBack(at: now, reason: reason, into: &commands)
+            skip(reason: reason, at: now, into: commands)
+            fallBack(at: now, reason: reason, into: commands)
         }
     }
 
@@ -185,14 +185,14 @@ public struct Execution: Sendable {
         TemplateVariables(context: context, entryIndex: entry, job: job)
     }
 
-    private mutating func beginAttempt(at now: Timestamp, into commands: inout [ExecutionCommand]) {
+    private mutating func beginAttempt(at now: Timestamp, into commands: ExecutionCommandBuffer) {
         if let cap = policy.limits.maxAttempts, attempts >= cap {
-            finish(failing: Failure.attemptsExhausted, reason: "max_attempts (\(cap)) reached", at: now, into: &commands)
+            finish(failing: Failure.attemptsExhausted, reason: "max_attempts (\(cap)) reached", at: now, into: commands)
             return
         }
         if let limit = currentProvider.capabilities.maxInputBytes, let bytes = context.image?.bytes, bytes > limit.bytes {
-            skip(reason: "the image is \(ByteSize(bytes: bytes)); it accepts up to \(limit)", at: now, into: &commands)
-            fallBack(at: now, reason: "image too large", into: &commands)
+            skip(reason: "the image is \(ByteSize(bytes: bytes)); it accepts up to \(limit)", at: now, into: commands)
+            fallBack(at: now, reason: "image too large", into: commands)
             return
         }
         let call: OutboundCall
@@ -201,8 +201,8 @@ public struct Execution: Sendable {
                 currentProvider.submit.request, purpose: .submit, id: makeCall(), variables: Self.variables(context, entry: entryIndex),
                 options: options)
         } catch {
-            skip(reason: error.message, at: now, into: &commands)
-            fallBack(at: now, reason: error.message, into: &commands)
+            skip(reason: error.message, at: now, into: commands)
+            fallBack(at: now, reason: error.message, into: commands)
             return
         }
         attempts += 1
@@ -211,7 +211,7 @@ public struct Execution: Sendable {
             [
                 "provider": .string(currentProvider.id), "tier": .string(currentEntry.tier), "attempt": .int(attempts),
                 "provider_attempt": .int(retriesOnProvider + 1),
-            ], at: now, into: &commands)
+            ], at: now, into: commands)
         phase = .submitting(call.id)
         job = nil
         // Cleared only when set: clearing a nil optional still destroys it through its type's
@@ -223,24 +223,24 @@ public struct Execution: Sendable {
 
     // MARK: - Events
 
-    private mutating func handleTimer(_ id: TimerID, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
+    private mutating func handleTimer(_ id: TimerID, at now: Timestamp, draw: Double, into commands: ExecutionCommandBuffer) {
         if id == deadlineTimer {
             if case .job = phase { commands.append(.attemptEnded(provider: currentProvider.id)) }
             if case .submitting = phase { commands.append(.attemptEnded(provider: currentProvider.id)) }
-            cancelJob(at: now, into: &commands)
-            finish(failing: Failure.deadlineExceeded, reason: "the deadline passed", at: now, into: &commands)
+            cancelJob(at: now, into: commands)
+            finish(failing: Failure.deadlineExceeded, reason: "the deadline passed", at: now, into: commands)
             return
         }
         switch phase {
         case .waitingToRetry(let timer) where timer == id:
-            beginAttempt(at: now, into: &commands)
+            beginAttempt(at: now, into: commands)
         case .job where job?.deadlineTimer == id:
-            cancelJob(at: now, into: &commands)
+            cancelJob(at: now, into: commands)
             // A job that outlives its poll timeout failed after acceptance: the policy's
             // `timeout` row (for calls) does not resubmit it to the same provider.
-            fail(.jobTimedOut(), call: "job", at: now, draw: draw, into: &commands)
+            fail(.jobTimedOut(), call: "job", at: now, draw: draw, into: commands)
         case .job where job?.pending == .resultTimer(id):
-            fetchResult(at: now, draw: draw, into: &commands)
+            fetchResult(at: now, draw: draw, into: commands)
         case .job:
             guard job?.pending == .pollTimer(id) else { return }
             if case .none = currentProvider.poll { return }
@@ -260,7 +260,7 @@ public struct Execution: Sendable {
                 // Bound, not force-unwrapped: unwrapping copies the optional through its metadata.
                 if case .some(let call) = pollCall { commands.append(.send(call)) }
             } catch {
-                fail(.badResponse("cannot render the poll call: \(error.message)"), call: "poll", at: now, draw: draw, into: &commands)
+                fail(.badResponse("cannot render the poll call: \(error.message)"), call: "poll", at: now, draw: draw, into: commands)
             }
         default:
             return
@@ -268,64 +268,64 @@ public struct Execution: Sendable {
     }
 
     private mutating func handleResponse(
-        _ id: CallID, _ response: HTTPResponse, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]
+        _ id: CallID, _ response: HTTPResponse, at now: Timestamp, draw: Double, into commands: ExecutionCommandBuffer
     ) {
         switch phase {
         case .submitting(let pending) where pending == id:
             guard currentProvider.submit.acceptedStatuses.contains(response.status) else {
-                fail(.response(response, errors: currentProvider.errors, now: now), call: "submit", at: now, draw: draw, into: &commands)
+                fail(.response(response, errors: currentProvider.errors, now: now), call: "submit", at: now, draw: draw, into: commands)
                 return
             }
             guard case .json(let body) = response.body else {
-                fail(.badResponse("the submit answer is not JSON"), call: "submit", at: now, draw: draw, into: &commands)
+                fail(.badResponse("the submit answer is not JSON"), call: "submit", at: now, draw: draw, into: commands)
                 return
             }
             if currentProvider.submit.mode == .sync {
-                succeed(with: body, at: now, draw: draw, into: &commands)
+                succeed(with: body, at: now, draw: draw, into: commands)
             } else {
-                accept(body, at: now, draw: draw, into: &commands)
+                accept(body, at: now, draw: draw, into: commands)
             }
         case .job:
             switch job?.pending {
             case .poll(let pending) where pending == id:
                 guard (200..<300).contains(response.status) else {
-                    pollFailed(.response(response, errors: currentProvider.errors, now: now), fetch: false, at: now, draw: draw, into: &commands)
+                    pollFailed(.response(response, errors: currentProvider.errors, now: now), fetch: false, at: now, draw: draw, into: commands)
                     return
                 }
                 guard case .json(let body) = response.body else {
-                    pollFailed(.badResponse("the poll answer is not JSON"), fetch: false, at: now, draw: draw, into: &commands)
+                    pollFailed(.badResponse("the poll answer is not JSON"), fetch: false, at: now, draw: draw, into: commands)
                     return
                 }
                 let (state, code) = Self.state(of: body, rules: currentProvider.poll?.states ?? [], classifier: currentProvider.poll?.classifier)
                 if state != job?.state {
                     job?.state = state
-                    log("job_state", jobFields(acceptedJob!, ["state": .string(state?.rawValue ?? "unknown")]), at: now, into: &commands)
+                    log("job_state", jobFields(acceptedJob!, ["state": .string(state?.rawValue ?? "unknown")]), at: now, into: commands)
                 }
                 switch state {
                 case .succeeded:
                     // Matched, not compared with nil: `!= nil` on an Equatable optional can pick
                     // the Equatable `!=`, and pair both sides in a tuple destroyed generically.
                     if case .some = currentProvider.result.fetch {
-                        fetchResult(at: now, draw: draw, into: &commands)
+                        fetchResult(at: now, draw: draw, into: commands)
                     } else {
-                        succeed(with: body, at: now, draw: draw, into: &commands)
+                        succeed(with: body, at: now, draw: draw, into: commands)
                     }
                 case .failed, .canceled:
-                    fail(.jobFailed(body, ruleCode: code, errors: currentProvider.errors), call: "job", at: now, draw: draw, into: &commands)
+                    fail(.jobFailed(body, ruleCode: code, errors: currentProvider.errors), call: "job", at: now, draw: draw, into: commands)
                 case .queued, .running, nil:
                     // An unknown state keeps the job polling until its timeout.
-                    schedulePoll(at: now, draw: draw, into: &commands)
+                    schedulePoll(at: now, draw: draw, into: commands)
                 }
             case .result(let pending) where pending == id:
                 guard (200..<300).contains(response.status) else {
-                    pollFailed(.response(response, errors: currentProvider.errors, now: now), fetch: true, at: now, draw: draw, into: &commands)
+                    pollFailed(.response(response, errors: currentProvider.errors, now: now), fetch: true, at: now, draw: draw, into: commands)
                     return
                 }
                 guard case .json(let body) = response.body else {
-                    fail(.badResponse("the result answer is not JSON"), call: "result", at: now, draw: draw, into: &commands)
+                    fail(.badResponse("the result answer is not JSON"), call: "result", at: now, draw: draw, into: commands)
                     return
                 }
-                succeed(with: body, at: now, draw: draw, into: &commands)
+                succeed(with: body, at: now, draw: draw, into: commands)
             default:
                 return
             }
@@ -335,17 +335,17 @@ public struct Execution: Sendable {
     }
 
     private mutating func handleTransportFailure(
-        _ id: CallID, _ failure: TransportFailure, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]
+        _ id: CallID, _ failure: TransportFailure, at now: Timestamp, draw: Double, into commands: ExecutionCommandBuffer
     ) {
         switch phase {
         case .submitting(let pending) where pending == id:
-            fail(.transport(failure), call: "submit", at: now, draw: draw, into: &commands)
+            fail(.transport(failure), call: "submit", at: now, draw: draw, into: commands)
         case .job:
             switch job?.pending {
             case .poll(let pending) where pending == id:
-                pollFailed(.transport(failure), fetch: false, at: now, draw: draw, into: &commands)
+                pollFailed(.transport(failure), fetch: false, at: now, draw: draw, into: commands)
             case .result(let pending) where pending == id:
-                pollFailed(.transport(failure), fetch: true, at: now, draw: draw, into: &commands)
+                pollFailed(.transport(failure), fetch: true, at: now, draw: draw, into: commands)
             default:
                 return
             }
@@ -356,16 +356,16 @@ public struct Execution: Sendable {
 
     // MARK: - Jobs
 
-    private mutating func accept(_ body: JSONValue, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
+    private mutating func accept(_ body: JSONValue, at now: Timestamp, draw: Double, into commands: ExecutionCommandBuffer) {
         let urls = currentProvider.submit.returnedURLs
         let info = TemplateVariables.Job(
             id: currentProvider.submit.jobID.flatMap { Self.text($0.first(body)) }, pollURL: urls.poll.flatMap { Self.text($0.first(body)) },
             resultURL: urls.result.flatMap { Self.text($0.first(body)) }, cancelURL: urls.cancel.flatMap { Self.text($0.first(body)) })
         guard info.id != nil || info.pollURL != nil, let timeout = currentProvider.poll?.timeout else {
-            fail(.badResponse("the submit answer has no job id"), call: "submit", at: now, draw: draw, into: &commands)
+            fail(.badResponse("the submit answer has no job id"), call: "submit", at: now, draw: draw, into: commands)
             return
         }
-        log("job_accepted", jobFields(info), at: now, into: &commands)
+        log("job_accepted", jobFields(info), at: now, into: commands)
         let deadlineTimer = makeTimer()
         commands.append(.wait(until: now + timeout, deadlineTimer))
         // `schedulePoll` replaces the pending step with the first poll's timer.
@@ -373,11 +373,11 @@ public struct Execution: Sendable {
         acceptedJob = info
         if case .some = pollCall { pollCall = nil }
         phase = .job
-        schedulePoll(at: now, draw: draw, into: &commands)
+        schedulePoll(at: now, draw: draw, into: commands)
     }
 
     /// The next poll after the descriptor's interval: `initial × factor^n`, at most `max`, ± jitter.
-    private mutating func schedulePoll(at now: Timestamp, draw: Double, minimum: Duration = .zero, into commands: inout [ExecutionCommand]) {
+    private mutating func schedulePoll(at now: Timestamp, draw: Double, minimum: Duration = .zero, into commands: ExecutionCommandBuffer) {
         let interval = currentProvider.poll?.interval ?? Backoff(initial: .seconds(5), max: .seconds(5))
         var delay = Self.grown(interval.initial, by: interval.factor, steps: job?.polls ?? 0, cap: interval.max)
         delay = Self.jittered(delay, by: interval.jitter, draw: draw)
@@ -391,29 +391,29 @@ public struct Execution: Sendable {
     /// next interval, within the job's timeout. Any other error means the accepted job is lost:
     /// a job failure, never the request's fault (a 404 on a job is not the user's 4xx).
     private mutating func pollFailed(
-        _ outcome: AttemptOutcome, fetch: Bool, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]
+        _ outcome: AttemptOutcome, fetch: Bool, at now: Timestamp, draw: Double, into commands: ExecutionCommandBuffer
     ) {
         let transient = outcome.status == nil || outcome.status == 429 || (outcome.status ?? 0) >= 500
         guard transient, !outcome.outcomes.contains("bad_response") else {
-            fail(outcome.lostJob(), call: fetch ? "result" : "poll", at: now, draw: draw, into: &commands)
+            fail(outcome.lostJob(), call: fetch ? "result" : "poll", at: now, draw: draw, into: commands)
             return
         }
         log(
             "poll_failed",
             ["provider": .string(currentProvider.id), "call": .string(fetch ? "result" : "poll"), "outcome": .string(outcome.summary)],
-            at: now, into: &commands)
+            at: now, into: commands)
         let wait = min(outcome.retryAfter ?? .zero, .seconds(60))
         if fetch {
             let timer = makeTimer()
             job?.pending = .resultTimer(timer)
             commands.append(.wait(until: now + max(currentProvider.poll?.interval.initial ?? .seconds(1), wait), timer))
         } else {
-            schedulePoll(at: now, draw: draw, minimum: wait, into: &commands)
+            schedulePoll(at: now, draw: draw, minimum: wait, into: commands)
         }
     }
 
     /// Fetches a succeeded job's result (the descriptor's second call).
-    private mutating func fetchResult(at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
+    private mutating func fetchResult(at now: Timestamp, draw: Double, into commands: ExecutionCommandBuffer) {
         guard job != nil, let fetch = currentProvider.result.fetch, let info = acceptedJob else { return }
         do {
             let call = try Self.render(
@@ -421,11 +421,11 @@ public struct Execution: Sendable {
             job?.pending = .result(call.id)
             commands.append(.send(call))
         } catch {
-            fail(.badResponse("cannot render the result call: \(error.message)"), call: "result", at: now, draw: draw, into: &commands)
+            fail(.badResponse("cannot render the result call: \(error.message)"), call: "result", at: now, draw: draw, into: commands)
         }
     }
 
-    private mutating func cancelJob(at now: Timestamp, into commands: inout [ExecutionCommand]) {
+    private mutating func cancelJob(at now: Timestamp, into commands: ExecutionCommandBuffer) {
         guard case .job = phase, let info = acceptedJob else { return }
         guard let spec = currentProvider.cancel,
             let call = try? Self.render(
@@ -464,7 +464,7 @@ public struct Execution: Sendable {
 
     // MARK: - Outcomes
 
-    private mutating func succeed(with body: JSONValue, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
+    private mutating func succeed(with body: JSONValue, at now: Timestamp, draw: Double, into commands: ExecutionCommandBuffer) {
         let outputs: JSONObject
         let hasPrimary: Bool
         if options.keepsOutputs {
@@ -488,7 +488,7 @@ public struct Execution: Sendable {
         guard hasPrimary else {
             fail(
                 .badResponse("the result has no \(currentProvider.result.outputs.first?.name ?? "output")"), call: "result", at: now, draw: draw,
-                into: &commands)
+                into: commands)
             return
         }
         // Per-second billing uses the length the provider reports, rounded up to whole seconds.
@@ -507,17 +507,17 @@ public struct Execution: Sendable {
             currency: currentProvider.pricing.currency, attempts: attempts,
             fallbackUsed: currentProvider.id != (plan.firstChoice ?? plan.entries.first?.provider),
             failureCode: nil, message: nil)
-        log("result", result.logFields, at: now, into: &commands)
+        log("result", result.logFields, at: now, into: commands)
         phase = .finished
         commands.append(.finish(result))
     }
 
     /// Applies the policy's error table to a failed call or job.
-    private mutating func fail(_ outcome: AttemptOutcome, call: String, at now: Timestamp, draw: Double, into commands: inout [ExecutionCommand]) {
+    private mutating func fail(_ outcome: AttemptOutcome, call: String, at now: Timestamp, draw: Double, into commands: ExecutionCommandBuffer) {
         commands.append(.report(provider: currentProvider.id, outcome.signal))
         commands.append(.attemptEnded(provider: currentProvider.id))
         commands.append(.attemptFailed(provider: currentProvider.id, reason: outcome.reason))
-        log("attempt_outcome", outcome.logFields(provider: currentProvider.id, call: call), at: now, into: &commands)
+        log("attempt_outcome", outcome.logFields(provider: currentProvider.id, call: call), at: now, into: commands)
         lastFailure = "\(currentProvider.id): \(outcome.summary)"
 
         let entry = policy.onError.resolve(status: outcome.status, outcomes: outcome.outcomes)
@@ -528,16 +528,16 @@ public struct Execution: Sendable {
         case .retry(let retry) where retriesOnProvider < retry.attempts:
             let delay = Self.retryDelay(retry, hint: outcome.retryAfter, retryIndex: retriesOnProvider, draw: draw)
             if let deadline, now + delay >= deadline {
-                log("action", rule.merging(["action": "fallback", "reason": "a retry would pass the deadline"]), at: now, into: &commands)
-                fallBack(at: now, reason: "deadline", into: &commands)
+                log("action", rule.merging(["action": "fallback", "reason": "a retry would pass the deadline"]), at: now, into: commands)
+                fallBack(at: now, reason: "deadline", into: commands)
             } else if let cap = policy.limits.maxAttempts, attempts >= cap {
-                log("action", rule.merging(["action": "fail", "reason": "max_attempts reached"]), at: now, into: &commands)
-                finish(failing: Failure.attemptsExhausted, reason: "max_attempts (\(cap)) reached", at: now, into: &commands)
+                log("action", rule.merging(["action": "fail", "reason": "max_attempts reached"]), at: now, into: commands)
+                finish(failing: Failure.attemptsExhausted, reason: "max_attempts (\(cap)) reached", at: now, into: commands)
             } else {
                 retriesOnProvider += 1
                 log(
                     "action", rule.merging(["action": "retry", "delay_s": .double(delay.secondsValue), "retry": .int(retriesOnProvider)]), at: now,
-                    into: &commands)
+                    into: commands)
                 let timer = makeTimer()
                 phase = .waitingToRetry(timer)
                 commands.append(.wait(until: now + delay, timer))
@@ -545,37 +545,37 @@ public struct Execution: Sendable {
         case .retry(let retry):
             switch retry.then {
             case .fallback:
-                log("action", rule.merging(["action": "fallback", "reason": "retries used up"]), at: now, into: &commands)
-                fallBack(at: now, reason: outcome.summary, into: &commands)
+                log("action", rule.merging(["action": "fallback", "reason": "retries used up"]), at: now, into: commands)
+                fallBack(at: now, reason: outcome.summary, into: commands)
             case .fail(let action):
-                log("action", rule.merging(["action": "fail", "code": .string(action.code)]), at: now, into: &commands)
-                finish(failing: action, reason: outcome.summary, at: now, into: &commands)
+                log("action", rule.merging(["action": "fail", "code": .string(action.code)]), at: now, into: commands)
+                finish(failing: action, reason: outcome.summary, at: now, into: commands)
             }
         case .fallback:
-            log("action", rule.merging(["action": "fallback"]), at: now, into: &commands)
-            fallBack(at: now, reason: outcome.summary, into: &commands)
+            log("action", rule.merging(["action": "fallback"]), at: now, into: commands)
+            fallBack(at: now, reason: outcome.summary, into: commands)
         case .fail(let action):
-            log("action", rule.merging(["action": "fail", "code": .string(action.code)]), at: now, into: &commands)
-            finish(failing: action, reason: outcome.summary, at: now, into: &commands)
+            log("action", rule.merging(["action": "fail", "code": .string(action.code)]), at: now, into: commands)
+            finish(failing: action, reason: outcome.summary, at: now, into: commands)
         }
     }
 
-    private mutating func fallBack(at now: Timestamp, reason: String, into commands: inout [ExecutionCommand]) {
+    private mutating func fallBack(at now: Timestamp, reason: String, into commands: ExecutionCommandBuffer) {
         retriesOnProvider = 0
         guard entryIndex + 1 < plan.entries.count else {
-            finish(failing: Failure.allFailed, reason: lastFailure ?? reason, at: now, into: &commands)
+            finish(failing: Failure.allFailed, reason: lastFailure ?? reason, at: now, into: commands)
             return
         }
         entryIndex += 1
         providerPosition = context.providerPosition(at: entryIndex)
-        beginAttempt(at: now, into: &commands)
+        beginAttempt(at: now, into: commands)
     }
 
-    private mutating func finish(failing action: FailAction, reason: String, at now: Timestamp, into commands: inout [ExecutionCommand]) {
+    private mutating func finish(failing action: FailAction, reason: String, at now: Timestamp, into commands: ExecutionCommandBuffer) {
         let result = ExecutionResult.failure(requestID: request.id, action: action, currency: plan.currency, attempts: attempts)
         var fields = result.logFields
         fields["reason"] = .string(reason)
-        log("result", fields, at: now, into: &commands)
+        log("result", fields, at: now, into: commands)
         phase = .finished
         commands.append(.finish(result))
     }
@@ -634,15 +634,15 @@ public struct Execution: Sendable {
     }
 
     /// Builds the event's fields only when someone reads the log.
-    private func log(_ event: String, _ fields: @autoclosure () -> JSONObject, at now: Timestamp, into commands: inout [ExecutionCommand]) {
+    private func log(_ event: String, _ fields: @autoclosure () -> JSONObject, at now: Timestamp, into commands: ExecutionCommandBuffer) {
         guard options.logsDecisions else { return }
         commands.append(.log(DecisionEvent(timestamp: now, event: event, requestID: request.id, traceID: context.traceID, fields: fields())))
     }
 
     /// The current provider is passed over without a call.
-    private func skip(reason: String, at now: Timestamp, into commands: inout [ExecutionCommand]) {
+    private func skip(reason: String, at now: Timestamp, into commands: ExecutionCommandBuffer) {
         commands.append(.attemptSkipped(provider: currentProvider.id, reason: reason))
-        log("attempt_skipped", ["provider": .string(currentProvider.id), "reason": .string(reason)], at: now, into: &commands)
+        log("attempt_skipped", ["provider": .string(currentProvider.id), "reason": .string(reason)], at: now, into: commands)
     }
 
     /// Static, with what it reads passed in: as a method it would be handed a copy of the
