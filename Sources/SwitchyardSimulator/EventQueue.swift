@@ -53,9 +53,13 @@ struct EventQueue<Event> {
 
     /// Whether the next queued event comes before an event at `time` that took `sequence`.
     mutating func hasEvent(before time: Int64, sequence: Int) -> Bool {
-        dropRemovedTop()
-        guard let top = earliest else { return false }
-        return top.isBefore(Entry(time: time, sequence: sequence, slot: 0))
+        hasNext() && nextIsBefore(time, sequence: sequence)
+    }
+
+    /// Whether the next event comes before an event at `time` that took `sequence`, when
+    /// ``hasNext()`` just said there is one: a driver that asks both drops removed entries once.
+    func nextIsBefore(_ time: Int64, sequence: Int) -> Bool {
+        earliest.map { $0.isBefore(Entry(time: time, sequence: sequence, slot: 0)) } ?? false
     }
 
     @discardableResult
@@ -131,7 +135,14 @@ struct EventQueue<Event> {
         return (top.time, event)
     }
 
+    /// Checked without mutating first: the loop below makes every array unique before it starts.
     private mutating func dropRemovedTop() {
+        guard let top = earliest, slots[top.slot] == nil else { return }
+        dropRemovedEntries()
+    }
+
+    @inline(never)
+    private mutating func dropRemovedEntries() {
         while let top = earliest, slots[top.slot] == nil {
             _ = popTop()
             free(top.slot)

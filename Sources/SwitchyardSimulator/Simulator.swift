@@ -164,7 +164,8 @@ public struct Simulator {
         var upcoming = arrivals.next()
         var upcomingAt = (time: upcoming.map { Self.time($0.at) } ?? 0, sequence: queue.reserveSequence())
         while true {
-            if upcoming != nil, !queue.hasEvent(before: upcomingAt.time, sequence: upcomingAt.sequence) {
+            let queued = queue.hasNext()
+            if upcoming != nil, !queued || !queue.nextIsBefore(upcomingAt.time, sequence: upcomingAt.sequence) {
                 // Moved out, not copied: a request is many buffers.
                 let arrival = upcoming.take()!
                 let time = upcomingAt.time
@@ -177,7 +178,7 @@ public struct Simulator {
                 }
                 continue
             }
-            guard queue.hasNext() else { break }
+            guard queued else { break }
             let (time, event) = queue.popNext()
             now = Timestamp(millisecondsSinceEpoch: time)
             // Consumed: the response inside moves into the handler's argument, not copied.
