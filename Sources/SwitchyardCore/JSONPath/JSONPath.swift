@@ -1,3 +1,5 @@
+import OrderedCollections
+
 /// A compiled RFC 9535 JSONPath query.
 ///
 /// Compiling parses and type-checks the whole query, including function arguments, and compiles
@@ -12,23 +14,26 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     /// The query text the path was compiled from.
     public let source: String
     let query: PathQuery
+    /// The member's name when the path reads one member of the root (`$.status`, `$['status']`):
+    /// most paths in descriptors, looked up without an evaluator.
+    let singleMember: String?
 
     /// Compiles `source`, throwing when it is not a well-formed, valid query.
     public init(_ source: String) throws(JSONPathError) {
         var parser = JSONPathParser(source)
-        query = try parser.parseQuery()
+        let query = try parser.parseQuery()
+        self.query = query
         self.source = source
+        if query.origin == .root, let steps = query.singularSteps, steps.count == 1, case .name(let name) = steps[0] {
+            singleMember = name
+        } else {
+            singleMember = nil
+        }
     }
 
     /// Whether the query is a singular query (RFC 9535 §2.3.5.1): only child segments holding one
     /// name or index selector each, so it selects at most one node.
     public var isSingular: Bool { query.singularSteps != nil }
-
-    /// The member's name when the path reads one member of the root (`$.status`, `$['status']`).
-    var singleMember: String? {
-        guard query.origin == .root, let steps = query.singularSteps, steps.count == 1, case .name(let name) = steps[0] else { return nil }
-        return name
-    }
 
     /// The values of the nodes the query selects, in nodelist order.
     public func select(_ root: JSONValue) -> [JSONValue] {
@@ -53,6 +58,10 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     /// Singular queries are followed step by step and other queries stop at the first match, so
     /// no node list is built.
     public func first(_ root: JSONValue) -> JSONValue? {
+        if let singleMember {
+            guard case .object(let object) = root else { return nil }
+            return object[singleMember]
+        }
         let evaluator = JSONPathEvaluator(root: root)
         if let steps = query.singularSteps {
             return evaluator.resolve(steps, from: root)
