@@ -36,7 +36,8 @@ public struct ProviderGate: Sendable {
             if ready > now { tokenAt = ready }
         }
         if full || tokenAt != nil {
-            let limit = full ? "max_concurrent \(maxConcurrent ?? 0)" : "its rate limit"
+            // Only a refusal says which limit: a call that waits builds no text.
+            var limit: String { full ? "max_concurrent \(maxConcurrent ?? 0)" : "its rate limit" }
             switch queueing {
             case .skip:
                 return .reject(reason: "at \(limit)")
