@@ -2,10 +2,12 @@ import DequeModule
 import OrderedCollections
 public import SwitchyardCore
 
-/// One request of simulated traffic and when it arrives.
-public struct SimulatedArrival: Sendable {
-    public var at: Duration
-    public var request: Request
+/// One request of simulated traffic and when it arrives. A class: the simulator holds the next
+/// arrival as an optional, and an optional of a struct this large is copied and destroyed
+/// through its type's metadata, several times an arrival.
+public final class SimulatedArrival: Sendable {
+    public let at: Duration
+    public let request: Request
 
     public init(at: Duration, request: Request) {
         self.at = at
