@@ -17,12 +17,21 @@ struct TemplateVariables {
     var provider: ProviderDescriptor { _read { yield context[provider: entryIndex] } }
     var idempotencyKey: String { context.idempotencyKey(at: entryIndex) }
 
-    /// What the provider returned when it accepted the job.
-    struct Job: Sendable, Hashable {
-        var id: String?
-        var pollURL: String?
-        var resultURL: String?
-        var cancelURL: String?
+    /// What the provider returned when it accepted the job. A class: an execution keeps it as an
+    /// optional, read on every poll, and an optional of a struct of strings is copied and
+    /// destroyed through its type's metadata.
+    final class Job: Sendable {
+        let id: String?
+        let pollURL: String?
+        let resultURL: String?
+        let cancelURL: String?
+
+        init(id: String?, pollURL: String? = nil, resultURL: String? = nil, cancelURL: String? = nil) {
+            self.id = id
+            self.pollURL = pollURL
+            self.resultURL = resultURL
+            self.cancelURL = cancelURL
+        }
     }
 
     /// The value of `name`, or nil when this request has none.
