@@ -2,7 +2,11 @@ import OrderedCollections
 
 /// Whether a provider can serve a request on a tier; the first mismatch, described for people.
 enum CapabilityCheck {
-    static func mismatch(kind: MediaKind, capabilities: Capabilities, requiredFields: [RequiredField], tier: Tier, request: Request) -> String? {
+    /// - Parameters:
+    ///   - tierMismatch: ``tierMismatch(capabilities:tier:)`` for the entry's tier, worked out once per config.
+    static func mismatch(
+        kind: MediaKind, capabilities: Capabilities, requiredFields: [RequiredField], tierMismatch: String?, request: Request
+    ) -> String? {
         if kind != request.kind {
             return "makes \(kind.rawValue), not \(request.kind.rawValue)"
         }
@@ -19,7 +23,7 @@ enum CapabilityCheck {
         if let ratios = capabilities.aspectRatios, let ratio = request.aspectRatio, !ratios.contains(ratio) {
             return "aspect ratio \(ratio) is not among its \(ratios.map(\.description).joined(separator: ", "))"
         }
-        if let mismatch = tierMismatch(capabilities: capabilities, tier: tier) { return mismatch }
+        if let tierMismatch { return tierMismatch }
         if let limit = capabilities.maxInputBytes, let bytes = request.image?.bytes, bytes > limit.bytes {
             return "the image is \(ByteSize(bytes: bytes)); it accepts up to \(limit)"
         }
