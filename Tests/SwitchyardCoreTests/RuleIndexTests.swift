@@ -26,12 +26,17 @@ import Testing
                 return Rule(name: "r\(position)", conditions: conditions, plan: [], strategy: .ordered, location: here)
             }
             let index = RuleIndex(rules)
+            // The planner's form: the request's quality is a tier, found by position.
+            let tiers = ["economy", "standard", "premium"]
+            let tiered = RuleIndex(rules, tiers: tiers)
             for _ in 0..<20 {
                 var values: [RequestField: JSONValue] = [.quality: pick(qualities), .durationSeconds: .int(Int(random.next() % 70))]
                 if random.next() % 4 != 0 { values[.metadata("tenant")] = pick(tenants) }
                 let holds = { (position: Int) in rules[position].conditions.allSatisfy { $0.holds(for: values[$0.field]) } }
                 let scanned = rules.indices.first(where: holds)
                 #expect(index.first(value: { values[$0] }, matches: holds) == scanned)
+                let tier = tiers.firstIndex { JSONValue.string($0) == values[.quality] }
+                #expect(tiered.first(tier: tier, value: { values[$0] }, matches: holds) == scanned)
             }
         }
     }

@@ -31,6 +31,18 @@ import Testing
         #expect(fill("plain") == "plain")
     }
 
+    /// Free-text fields are split at their placeholders once; they must fill in as
+    /// `placeholdersFilled` does.
+    @Test func splitTextsFillInAsPlaceholdersFilled() {
+        let texts = ["clip {n} for user_{user}, {n}", "{nope} {user", "{n}{user}", "héllo {n} ✓", "plain", "", "{", "{n", "{{n}}", "{user}{user}"]
+        for text in texts {
+            for (number, user) in [(42, 7), (-1, 0), (Int.max, 123_456)] {
+                let split = PlaceholderText(text).filled(number: DecimalDigits(number), user: DecimalDigits(user))
+                #expect(split == ScenarioArrivals.placeholdersFilled(text, number: String(number), user: String(user)))
+            }
+        }
+    }
+
     /// Entries are decoded once and only their free-text fields filled in per arrival; entries
     /// with placeholders in checked fields are decoded per arrival. Either way, an arrival is
     /// the request that substituting the JSON and decoding it gives.

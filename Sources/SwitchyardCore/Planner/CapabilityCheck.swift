@@ -2,7 +2,11 @@ import OrderedCollections
 
 /// Whether a provider can serve a request on a tier; the first mismatch, described for people.
 enum CapabilityCheck {
-    static func mismatch(kind: MediaKind, capabilities: Capabilities, requiredFields: [RequiredField], tier: Tier, request: Request) -> String? {
+    /// - Parameters:
+    ///   - tierMismatch: ``tierMismatch(capabilities:tier:)`` for the entry's tier, worked out once per config.
+    static func mismatch(
+        kind: MediaKind, capabilities: Capabilities, requiredFields: [RequiredField], tierMismatch: String?, request: Request
+    ) -> String? {
         if kind != request.kind {
             return "makes \(kind.rawValue), not \(request.kind.rawValue)"
         }
@@ -19,12 +23,12 @@ enum CapabilityCheck {
         if let ratios = capabilities.aspectRatios, let ratio = request.aspectRatio, !ratios.contains(ratio) {
             return "aspect ratio \(ratio) is not among its \(ratios.map(\.description).joined(separator: ", "))"
         }
-        if let mismatch = tierMismatch(capabilities: capabilities, tier: tier) { return mismatch }
-        if let limit = capabilities.maxInputBytes, let bytes = request.image?.bytes, bytes > limit.bytes {
+        if let tierMismatch { return tierMismatch }
+        if let limit = capabilities.maxInputBytes, case .some(let bytes) = request.image?.bytes, bytes > limit.bytes {
             return "the image is \(ByteSize(bytes: bytes)); it accepts up to \(limit)"
         }
         // Checked without sorting; the sorted list is built only for the message.
-        if request.features.contains(where: { $0.value && !capabilities.features.contains($0.key) }) {
+        if !request.features.isEmpty, request.features.contains(where: { $0.value && !capabilities.features.contains($0.key) }) {
             let missing = request.requiredFeatures.filter { !capabilities.features.contains($0) }
             return "feature\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") not supported"
         }
@@ -83,7 +87,8 @@ extension Request {
     /// Whether the request gives a value for a field a provider requires.
     fileprivate func has(_ field: RequiredField) -> Bool {
         switch field {
-        case .image: image != nil
+        // Matched, not compared with nil: `!= nil` on an optional request part copies it first.
+        case .image: if case .some = image { true } else { false }
         case .imageURL: if case .url = image?.source { true } else { false }
         case .prompt: prompt != nil
         case .user: user != nil

@@ -41,7 +41,7 @@ public struct Planner: Sendable {
         let tierName = policy.tiers[tierIndex].name
         guard
             let ruleIndex = compiled.rules.first(
-                value: { value(of: $0, in: request, tier: tierName) },
+                tier: tierIndex, value: { value(of: $0, in: request, tier: tierName) },
                 matches: { position in
                     policy.rules[position].conditions.allSatisfy { $0.holds(for: value(of: $0.field, in: request, tier: tierName)) }
                 })
@@ -67,14 +67,17 @@ public struct Planner: Sendable {
         var weights: [Int] = []
         var excluded: [Exclusion] = []
         var cheapest: (provider: String, cost: Money)?
+        var uncappedTime: Duration = .zero
         for candidate in candidates {
             let entryTier = candidate.tier ?? tierIndex
-            let tier = policy.tiers[entryTier]
+            // Borrowed in place, not copied: a tier holds its name and source location.
+            var tier: Tier { _read { yield policy.tiers[entryTier] } }
             let provider = candidate.provider
             let cost = provider.pricing.cost(seconds: request.durationSeconds ?? 0, tier: tier.name, resolution: tier.resolution)
             if cost < cheapest?.cost ?? .max { cheapest = (provider.id, cost) }
             if let (reason, detail) = exclusion(
-                provider: provider, tier: tier, cost: cost, request: request, policy: compiled, spent: spent, state: state)
+                provider: provider, tierMismatch: candidate.tierMismatches[entryTier], cost: cost, request: request, policy: compiled,
+                spent: spent, state: state)
             {
                 excluded.append(Exclusion(provider: provider.id, tier: tier.name, reason: reason, detail: detail))
                 continue
@@ -87,11 +90,12 @@ public struct Planner: Sendable {
                         durationSeconds: request.durationSeconds),
                     estimatedCost: cost, currency: provider.pricing.currency, downgrade: entryTier < tierIndex,
                     attemptTimeout: provider.attemptTime))
+            uncappedTime += candidate.worstTime
             if strategy == .weighted { weights.append(candidate.weight) }
         }
         order(&entries, weights: weights, by: strategy, draw: draw)
         let worst = WorstCase.estimate(
-            entries.lazy.map { (attemptTime: $0.attemptTimeout, cost: $0.estimatedCost) }, retries: compiled.retryProfile, limits: policy.limits)
+            costs: entries.lazy.map(\.estimatedCost), uncappedTime: uncappedTime, retries: compiled.retryProfile, limits: policy.limits)
         return .success(
             Plan(
                 requestID: request.id, policy: policy.id, rule: policy.rules[ruleIndex].name, tier: tierName, strategy: strategy, entries: entries,
@@ -112,7 +116,7 @@ public struct Planner: Sendable {
     private func validate(_ request: Request, against compiled: CompiledPolicy) -> Result<Int, RequestErrors> {
         var policy: Policy { _read { yield compiled.policy } }
         var errors: [RequestError] = []
-        if request.kind != .audio, (request.prompt ?? "").allSatisfy(\.isWhitespace) {
+        if request.kind != .audio, Self.isBlank(request.prompt ?? "") {
             errors.append(
                 RequestError(field: "prompt", message: "missing; write what the \(request.kind.rawValue) should say or show", code: "missing_field"))
         }
@@ -159,9 +163,19 @@ public struct Planner: Sendable {
         return .success(tierIndex)
     }
 
+    /// Whether the text has no characters but whitespace. A printable ASCII byte first settles
+    /// it without the Unicode property lookup `isWhitespace` makes for every character.
+    private static func isBlank(_ text: String) -> Bool {
+        if let first = text.utf8.first, (0x21...0x7E).contains(first) { return false }
+        return text.allSatisfy(\.isWhitespace)
+    }
+
     /// The first reason, in the documented order, that leaves the provider out.
+    /// - Parameters:
+    ///   - tierMismatch: why the provider cannot make the entry's tier at all, if it cannot.
     private func exclusion(
-        provider: ProviderProfile, tier: Tier, cost: Money, request: Request, policy compiled: CompiledPolicy, spent: Money, state: WorldState
+        provider: ProviderProfile, tierMismatch: String?, cost: Money, request: Request, policy compiled: CompiledPolicy, spent: Money,
+        state: WorldState
     ) -> (ExclusionReason, String)? {
         var policy: Policy { _read { yield compiled.policy } }
         let status = state.providers.isEmpty ? nil : state.providers[provider.id]
@@ -169,7 +183,8 @@ public struct Planner: Sendable {
         if let status, status.disabled { return (.disabled, "disabled in the world state\(status.reason.map { ": \($0)" } ?? "")") }
         if let status, !status.available { return (.unavailable, "unavailable in the world state\(status.reason.map { ": \($0)" } ?? "")") }
         if let detail = CapabilityCheck.mismatch(
-            kind: provider.kind, capabilities: provider.capabilities, requiredFields: provider.requiredFields, tier: tier, request: request)
+            kind: provider.kind, capabilities: provider.capabilities, requiredFields: provider.requiredFields, tierMismatch: tierMismatch,
+            request: request)
         {
             return (.capability, detail)
         }
@@ -249,6 +264,11 @@ private final class CompiledPolicy: Sendable {
         /// Position in `Policy.tiers`; nil for the request's tier.
         var tier: Int?
         var weight: Int
+        /// Per tier position, why the provider cannot make that tier, whatever the request:
+        /// worked out once here, not for every request.
+        var tierMismatches: [String?]
+        /// ``RetryProfile/worstTime(attemptTime:)`` at this provider.
+        var worstTime: Duration
     }
 
     let policy: Policy
@@ -261,15 +281,21 @@ private final class CompiledPolicy: Sendable {
 
     init(_ policy: Policy, config: Config) {
         self.policy = policy
-        rules = RuleIndex(policy.rules)
+        rules = RuleIndex(policy.rules, tiers: policy.tiers.map(\.name))
+        let retryProfile = RetryProfile(policy.onError)
         var profiles: [String: ProviderProfile] = [:]
         for provider in config.providers where profiles[provider.id] == nil { profiles[provider.id] = ProviderProfile(provider) }
         entries = policy.rules.map { rule in
             rule.plan.compactMap { spec in
-                profiles[spec.provider].map { Candidate(provider: $0, tier: spec.tier.flatMap(policy.tierRank), weight: spec.weight) }
+                profiles[spec.provider].map { profile in
+                    Candidate(
+                        provider: profile, tier: spec.tier.flatMap(policy.tierRank), weight: spec.weight,
+                        tierMismatches: policy.tiers.map { CapabilityCheck.tierMismatch(capabilities: profile.capabilities, tier: $0) },
+                        worstTime: retryProfile.worstTime(attemptTime: profile.attemptTime))
+                }
             }
         }
-        retryProfile = RetryProfile(policy.onError)
+        self.retryProfile = retryProfile
         currency = entries.lazy.flatMap { $0 }.first?.provider.pricing.currency
     }
 }

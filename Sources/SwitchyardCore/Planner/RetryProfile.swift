@@ -17,4 +17,13 @@ struct RetryProfile: Sendable {
         maxRetries = retries
         maxRetryDelay = delay
     }
+
+    /// The longest one provider can take when every retry runs: each attempt, and the wait.
+    func worstTime(attemptTime: Duration) -> Duration {
+        var time: Duration = .zero
+        // Added up rather than multiplied: `Duration * Int` is a 128-bit multiply, and the
+        // linter runs this for every provider of every policy. The attempts are a handful.
+        for _ in 0...maxRetries { time += attemptTime }
+        return time + maxRetryDelay
+    }
 }

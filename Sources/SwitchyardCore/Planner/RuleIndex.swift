@@ -8,13 +8,18 @@ struct RuleIndex: Sendable {
         var field: RequestField
         /// Value → rule positions, ascending.
         var rules: [JSONValue: [Int]]
+        /// For `quality`, the rules filed under each tier's name, by tier position: the planner
+        /// knows the request's tier by position, so it need not hash its name.
+        var byTier: [[Int]]
     }
 
     private var fields: [FieldIndex] = []
     /// Rules with no equality test, ascending.
     private var unindexed: [Int] = []
 
-    init(_ rules: [Rule]) {
+    /// - Parameters:
+    ///   - tiers: the policy's tier names, in order.
+    init(_ rules: [Rule], tiers: [String] = []) {
         var byField: [RequestField: [JSONValue: [Int]]] = [:]
         var order: [RequestField] = []
         for (position, rule) in rules.enumerated() {
@@ -25,7 +30,11 @@ struct RuleIndex: Sendable {
             if byField[field] == nil { order.append(field) }
             for value in Set(values) { byField[field, default: [:]][value, default: []].append(position) }
         }
-        fields = order.map { FieldIndex(field: $0, rules: byField[$0] ?? [:]) }
+        fields = order.map { field in
+            let rules = byField[field] ?? [:]
+            let byTier = field == .quality ? tiers.map { rules[.string($0)] ?? [] } : []
+            return FieldIndex(field: field, rules: rules, byTier: byTier)
+        }
     }
 
     /// The first condition with a finite set of allowed values, and those values.
@@ -44,8 +53,9 @@ struct RuleIndex: Sendable {
 
     /// The position of the first rule for which `matches` holds.
     /// - Parameters:
+    ///   - tier: the position of the tier whose name is the request's `quality`, if known.
     ///   - value: the request's value of a field (nil when it has none).
-    func first(value: (RequestField) -> JSONValue?, matches: (Int) -> Bool) -> Int? {
+    func first(tier: Int? = nil, value: (RequestField) -> JSONValue?, matches: (Int) -> Bool) -> Int? {
         var best = Int.max
         for position in unindexed {
             if position >= best { break }
@@ -54,8 +64,16 @@ struct RuleIndex: Sendable {
                 break
             }
         }
-        for index in fields {
-            guard let key = value(index.field), let candidates = index.rules[key] else { continue }
+        // By index, so each field's index is read in place rather than copied.
+        for fieldPosition in fields.indices {
+            var index: FieldIndex { _read { yield fields[fieldPosition] } }
+            let candidates: [Int]
+            if let tier, case .quality = index.field, index.byTier.indices.contains(tier) {
+                candidates = index.byTier[tier]
+            } else {
+                guard let key = value(index.field), let found = index.rules[key] else { continue }
+                candidates = found
+            }
             for position in candidates {
                 if position >= best { break }
                 if matches(position) {

@@ -8,24 +8,33 @@ extension WorstCase {
     ///   - retries: the policy's retry bounds per provider.
     ///   - limits: `max_attempts` and `deadline` cap the result.
     static func estimate(
-        _ providers: some Sequence<(attemptTime: Duration, cost: Money)>, retries: RetryProfile, limits: PolicyLimits
+        _ providers: some Collection<(attemptTime: Duration, cost: Money)>, retries: RetryProfile, limits: PolicyLimits
     ) -> WorstCase {
+        var uncappedTime: Duration = .zero
+        for provider in providers { uncappedTime += retries.worstTime(attemptTime: provider.attemptTime) }
+        return estimate(costs: providers.lazy.map(\.cost), uncappedTime: uncappedTime, retries: retries, limits: limits)
+    }
+
+    /// The same bounds, from the time every provider's attempts take together, which does not
+    /// depend on their order, so the planner adds it up from times it works out once per config.
+    /// - Parameters:
+    ///   - costs: per provider, in the order they are tried, what one attempt costs.
+    ///   - uncappedTime: the sum of ``RetryProfile/worstTime(attemptTime:)`` over the providers.
+    /// Inlined, so the planner reads each cost from its entries in place rather than copying
+    /// every entry out through a generic call.
+    @inline(__always)
+    static func estimate(costs: some Sequence<Money>, uncappedTime: Duration, retries: RetryProfile, limits: PolicyLimits) -> WorstCase {
         let perProvider = 1 + retries.maxRetries
         let attemptCap = limits.maxAttempts ?? .max
         var uncappedAttempts = 0
-        var uncappedTime: Duration = .zero
         var attempts = 0
         var cost = Money.zero
-        for provider in providers {
+        for providerCost in costs {
             uncappedAttempts += perProvider
-            // Added up rather than multiplied: `Duration * Int` is a 128-bit multiply, and this
-            // runs for every entry of every plan. `perProvider` is a handful of attempts.
-            for _ in 0..<perProvider { uncappedTime += provider.attemptTime }
-            uncappedTime += retries.maxRetryDelay
             let counted = min(perProvider, attemptCap - attempts)
             if counted > 0 {
                 attempts += counted
-                cost += provider.cost.times(counted)
+                cost += providerCost.times(counted)
             }
         }
         return WorstCase(

@@ -35,7 +35,8 @@ public struct Request: Sendable, Hashable {
     }
 
     /// Features the request turns on, sorted.
-    public var requiredFeatures: [String] { features.filter(\.value).map(\.key).sorted() }
+    /// Most requests turn none on; they get the empty list without building any.
+    public var requiredFeatures: [String] { features.isEmpty ? [] : features.filter(\.value).map(\.key).sorted() }
 }
 
 /// The input image: a local path, a URL, or inline base64.

@@ -166,21 +166,21 @@ public struct ScenarioArrivals: Sendable, Hashable {
             let user = 1 + Int(draws.nextUnit() * Double(arrivals.users))
             // Load-time validation decoded every entry, so a failure here cannot happen; skip it
             // rather than trap if it ever does.
-            guard var request = templates[index].request(number: produced, user: user) else { return next() }
-            request.id = String("arrival-", decimal: produced)
+            guard let request = templates[index].request(number: produced, user: user) else { return next() }
             // Milliseconds are the simulator's resolution; the sum stays exact in seconds.
             return Arrival(at: .milliseconds(Int64((seconds * 1000).rounded())), request: request)
         }
     }
 
     /// A mix entry, ready to make requests from: decoding the JSON for every arrival costs more
-    /// than the rest of a simulated request.
-    private enum Template {
+    /// than the rest of a simulated request. Indirect, so reading one out of the array is a
+    /// reference count, not a copy of every field of its request.
+    private indirect enum Template {
         /// No placeholders: every arrival gets the same request.
         case fixed(Request?)
         /// Placeholders only in fields whose text the decoder does not check (id, user, prompt,
         /// quality, voice, metadata): the entry is decoded once, and each arrival fills them in.
-        case freeText(Request, texts: [TextField], objects: [ObjectField])
+        case freeText(FreeText)
         /// Placeholders where the decoder checks the text (kind, aspect ratio, image): each
         /// arrival is substituted and decoded, as the request it makes could be invalid.
         case decoded(JSONValue)
@@ -192,55 +192,97 @@ public struct ScenarioArrivals: Sendable, Hashable {
             if holding.isEmpty {
                 self = .fixed(try? ScenarioArrivals.request(from: json, number: 0, user: 0).get())
             } else if texts.count + objects.count == holding.count, let request = try? Request.decode(json).get() {
-                self = .freeText(request, texts: texts, objects: objects)
+                self = .freeText(FreeText(request: request, texts: texts, objects: objects))
             } else {
                 self = .decoded(json)
             }
         }
 
+        /// The request for arrival `number`, named `arrival-<number>`.
         func request(number: Int, user: Int) -> Request? {
             switch self {
-            case .fixed(let request):
+            case .fixed(var request):
+                request?.id = String("arrival-", decimal: number)
                 return request
             case .decoded(let json):
-                return try? ScenarioArrivals.request(from: json, number: number, user: user).get()
-            case .freeText(var request, let texts, let objects):
+                var request = try? ScenarioArrivals.request(from: json, number: number, user: user).get()
+                request?.id = String("arrival-", decimal: number)
+                return request
+            case .freeText(let template):
+                return template.request(number: number, user: user)
+            }
+        }
+    }
+
+    /// An entry decoded once, with its free-text fields split at their placeholders. A class,
+    /// so an arrival borrows it instead of copying the request and texts out of the template.
+    private final class FreeText: Sendable {
+        let request: Request
+        let texts: [(field: TextField, text: PlaceholderText)]
+        let objects: [ObjectField]
+
+        init(request: Request, texts: [TextField], objects: [ObjectField]) {
+            self.request = request
+            // The id is filled in like the other fields, as changing a copied request outside
+            // this loop makes the optimizer copy the whole request again. A field the decoder
+            // left out stays out, as filling it in would leave it.
+            self.texts =
+                [(.id, PlaceholderText("arrival-{n}"))]
+                + texts.compactMap { field in field == .id ? nil : field.value(in: request).map { (field, PlaceholderText($0)) } }
+            self.objects = objects
+        }
+
+        /// The request for arrival `number`, named `arrival-<number>`.
+        func request(number: Int, user: Int) -> Request {
+            var request = request
+            let numberDigits = DecimalDigits(number)
+            let userDigits = DecimalDigits(user)
+            for (field, text) in texts {
+                field.set(text.filled(number: numberDigits, user: userDigits), in: &request)
+            }
+            if !objects.isEmpty {
                 let number = String("", decimal: number)
                 let user = String("", decimal: user)
-                for field in texts {
-                    field.fill(&request, number: number, user: user)
-                }
                 for field in objects {
                     field.fill(&request, number: number, user: user)
                 }
-                return request
+            }
+            return request
+        }
+    }
+
+    /// A text field an arrival fills in, set through a switch: a key path would be applied
+    /// through the generic key-path machinery on every arrival.
+    private enum TextField: String {
+        case id, user, prompt, quality
+
+        func value(in request: Request) -> String? {
+            switch self {
+            case .id: request.id
+            case .user: request.user
+            case .prompt: request.prompt
+            case .quality: request.quality
             }
         }
 
-        /// A text field an arrival fills in, set through a switch: a key path would be applied
-        /// through the generic key-path machinery on every arrival.
-        enum TextField: String {
-            case id, user, prompt, quality
-
-            func fill(_ request: inout Request, number: String, user: String) {
-                switch self {
-                case .id: request.id = request.id.map { placeholdersFilled($0, number: number, user: user) }
-                case .user: request.user = request.user.map { placeholdersFilled($0, number: number, user: user) }
-                case .prompt: request.prompt = request.prompt.map { placeholdersFilled($0, number: number, user: user) }
-                case .quality: request.quality = request.quality.map { placeholdersFilled($0, number: number, user: user) }
-                }
+        func set(_ text: String, in request: inout Request) {
+            switch self {
+            case .id: request.id = text
+            case .user: request.user = text
+            case .prompt: request.prompt = text
+            case .quality: request.quality = text
             }
         }
+    }
 
-        /// An object field whose values an arrival fills in.
-        enum ObjectField: String {
-            case voice, metadata
+    /// An object field whose values an arrival fills in.
+    private enum ObjectField: String {
+        case voice, metadata
 
-            func fill(_ request: inout Request, number: String, user: String) {
-                switch self {
-                case .voice: request.voice = substituting(.object(request.voice), number: number, user: user).objectValue ?? [:]
-                case .metadata: request.metadata = substituting(.object(request.metadata), number: number, user: user).objectValue ?? [:]
-                }
+        func fill(_ request: inout Request, number: String, user: String) {
+            switch self {
+            case .voice: request.voice = substituting(.object(request.voice), number: number, user: user).objectValue ?? [:]
+            case .metadata: request.metadata = substituting(.object(request.metadata), number: number, user: user).objectValue ?? [:]
             }
         }
     }
@@ -251,6 +293,72 @@ public struct ScenarioArrivals: Sendable, Hashable {
         case .array(let items): items.contains(where: hasPlaceholders)
         case .object(let members): members.values.contains(where: hasPlaceholders)
         default: false
+        }
+    }
+}
+
+/// A text with `{n}` and `{user}` placeholders, split at them once, so that filling it in for
+/// an arrival copies bytes without searching the text. Fills in as
+/// ``ScenarioArrivals/placeholdersFilled(_:number:user:)`` does.
+struct PlaceholderText: Sendable {
+    private struct Hole: Sendable {
+        /// Where the placeholder was, in `literal`.
+        var offset: Int
+        var isUser: Bool
+    }
+
+    /// The text's UTF-8 with the placeholders cut out.
+    private let literal: [UInt8]
+    private let holes: [Hole]
+
+    init(_ text: String) {
+        var literal: [UInt8] = []
+        var holes: [Hole] = []
+        var index = text.utf8.startIndex
+        let end = text.utf8.endIndex
+        while index < end {
+            // The same scan as `placeholdersFilled`, so both find the same placeholders.
+            if text.utf8[index] == UInt8(ascii: "{") {
+                let rest = text.utf8[index...]
+                if rest.starts(with: "{n}".utf8) {
+                    holes.append(Hole(offset: literal.count, isUser: false))
+                    index = text.utf8.index(index, offsetBy: 3)
+                    continue
+                }
+                if rest.starts(with: "{user}".utf8) {
+                    holes.append(Hole(offset: literal.count, isUser: true))
+                    index = text.utf8.index(index, offsetBy: 6)
+                    continue
+                }
+            }
+            literal.append(text.utf8[index])
+            index = text.utf8.index(after: index)
+        }
+        self.literal = literal
+        self.holes = holes
+    }
+
+    /// The text with `number` for each `{n}` and `user` for each `{user}`.
+    func filled(number: DecimalDigits, user: DecimalDigits) -> String {
+        var count = literal.count
+        for hole in holes { count += hole.isUser ? user.count : number.count }
+        return literal.withUnsafeBytes { literal in
+            String(unsafeUninitializedCapacity: count) { out in
+                var read = 0
+                var written = 0
+                func copyLiteral(upTo end: Int) {
+                    guard end > read else { return }
+                    UnsafeMutableRawPointer(out.baseAddress! + written).copyMemory(from: literal.baseAddress! + read, byteCount: end - read)
+                    written += end - read
+                    read = end
+                }
+                for hole in holes {
+                    copyLiteral(upTo: hole.offset)
+                    written += (hole.isUser ? user : number).write(into: out, at: written)
+                }
+                copyLiteral(upTo: literal.count)
+                return written
+            }
         }
     }
 }

@@ -2,10 +2,27 @@ extension String {
     /// `prefix` then `number` in decimal, written directly: simulated traffic names every
     /// request and job this way, and `description` with interpolation costs several times more.
     public init(_ prefix: String, decimal number: Int) {
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        self = withUnsafeMutableBytes(of: &digits) { scratch in
-            // Digits from the right end of the scratch space, then the sign.
-            var start = scratch.count
+        let digits = DecimalDigits(number)
+        var prefix = prefix
+        self = prefix.withUTF8 { prefix in
+            String(unsafeUninitializedCapacity: prefix.count + digits.count) { buffer in
+                for index in 0..<prefix.count { buffer[index] = prefix[index] }
+                return prefix.count + digits.write(into: buffer, at: prefix.count)
+            }
+        }
+    }
+}
+
+/// An integer's decimal digits, worked out once and then copied into as many strings as need
+/// them: an arrival writes its number and user into several fields.
+struct DecimalDigits {
+    /// The characters, right-aligned: room for the 20 of `Int.min`.
+    private var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    private let start: Int
+
+    init(_ number: Int) {
+        var start = MemoryLayout.size(ofValue: scratch)
+        withUnsafeMutableBytes(of: &scratch) { scratch in
             var magnitude = number.magnitude
             repeat {
                 start -= 1
@@ -16,15 +33,19 @@ extension String {
                 start -= 1
                 scratch[start] = UInt8(ascii: "-")
             }
-            let count = scratch.count - start
-            var prefix = prefix
-            return prefix.withUTF8 { prefix in
-                String(unsafeUninitializedCapacity: prefix.count + count) { buffer in
-                    for index in 0..<prefix.count { buffer[index] = prefix[index] }
-                    for index in 0..<count { buffer[prefix.count + index] = scratch[start + index] }
-                    return prefix.count + count
-                }
-            }
         }
+        self.start = start
+    }
+
+    /// How many characters the number takes.
+    var count: Int { MemoryLayout.size(ofValue: scratch) - start }
+
+    /// Writes the characters at `offset`, which leaves room for ``count`` of them; returns ``count``.
+    func write(into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) -> Int {
+        let count = count
+        withUnsafeBytes(of: scratch) { scratch in
+            UnsafeMutableRawPointer(buffer.baseAddress! + offset).copyMemory(from: scratch.baseAddress! + start, byteCount: count)
+        }
+        return count
     }
 }
