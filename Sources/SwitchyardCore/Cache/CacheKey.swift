@@ -42,17 +42,19 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
             voice = request.voice.isEmpty ? CacheKey.neutralVoice : JSONValue.object(CacheKey.voice(of: request)).jsonString()
             features = request.requiredFeatures
             self.image = image.map { $0.contentDigest ?? CacheKey.digest(of: $0) }
+            // What callers vary, and only that: the policy, kind and tier are few (the config's),
+            // so leaving them out can only put those few variants of one request in one bucket,
+            // and equality still compares them. The image's digest is SHA-256 in hex, as spread
+            // out in its first 16 characters as in all 64.
             var hasher = Hasher()
-            CacheKey.combine(policy, into: &hasher)
-            hasher.combine(kind)
-            CacheKey.combine(tier, into: &hasher)
             CacheKey.combine(prompt, into: &hasher)
             hasher.combine(durationSeconds)
             hasher.combine(aspectRatio)
-            CacheKey.combine(voice, into: &hasher)
+            // Most requests set no voice: theirs is the one neutral text, the same string.
+            if voice == CacheKey.neutralVoice { hasher.combine(0) } else { CacheKey.combine(voice, into: &hasher) }
             hasher.combine(features.count)
             for feature in features { CacheKey.combine(feature, into: &hasher) }
-            CacheKey.combine(self.image, into: &hasher)
+            CacheKey.combine(self.image, into: &hasher, prefix: 16)
             hash = hasher.finalize()
         }
     }
@@ -83,11 +85,12 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The text's bytes and length, so that consecutive texts cannot run into each other.
-    private static func combine(_ text: String?, into hasher: inout Hasher) {
+    /// The text's bytes, or the first `prefix` of them.
+    private static func combine(_ text: String?, into hasher: inout Hasher, prefix: Int = .max) {
         guard var text else { return hasher.combine(-1) }
         text.withUTF8 { bytes in
             hasher.combine(bytes.count)
-            hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+            hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes.prefix(prefix))))
         }
     }
 
