@@ -18,8 +18,9 @@ public enum ExecutionCommand: Sendable, Hashable {
     /// A provider was passed over without a call (its gate turned the call away, the image was
     /// too large, a template had no value): for counters, like ``attemptFailed(provider:reason:)``.
     case attemptSkipped(provider: String, reason: String)
-    /// The request is done; no more commands follow.
-    case finish(ExecutionResult)
+    /// The request is done; no more commands follow. Boxed: a result is the largest payload,
+    /// and every command would otherwise be as large, moved in and out of buffers at each step.
+    indirect case finish(ExecutionResult)
 }
 
 /// One HTTP request, rendered from a descriptor. Authentication is left to the driver, which
