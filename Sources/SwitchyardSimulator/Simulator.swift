@@ -294,7 +294,9 @@ public struct Simulator {
 
     /// Where `provider` sits in ``providers`` (config order). A command almost always names the
     /// execution's current provider, and that guess is confirmed by comparing one string, the
-    /// same string object, before the id is hashed.
+    /// same string object, before the id is hashed. Inlined: called from a mutating method, a
+    /// method that is not is handed a copy of the whole simulator, hundreds of bytes.
+    @inline(__always)
     private func position(of provider: String, for slot: Slot) -> Int? {
         let guess = running[slot.index].execution.providerPosition
         if guess < providers.count, providers[guess].gate.provider == provider { return guess }
