@@ -20,7 +20,7 @@ public struct ArrivalStream<File: IteratorProtocol>: Sequence, IteratorProtocol 
     }
 
     public mutating func next() -> SimulatedArrival? {
-        // Compared by time, then moved out: an arrival holds a whole request.
+        // Compared by time, then taken: the one read ahead is replaced by the next.
         if let fileAt = nextFromFile?.at, (nextGenerated?.at).map({ fileAt <= $0 }) ?? true {
             let arrival = nextFromFile.take()
             nextFromFile = file?.next()

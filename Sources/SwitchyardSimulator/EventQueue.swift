@@ -59,7 +59,8 @@ struct EventQueue<Event> {
     /// Whether the next event comes before an event at `time` that took `sequence`, when
     /// ``hasNext()`` just said there is one: a driver that asks both drops removed entries once.
     func nextIsBefore(_ time: Int64, sequence: Int) -> Bool {
-        earliest.map { $0.isBefore(Entry(time: time, sequence: sequence, slot: 0)) } ?? false
+        assert(earliest.map { slots[$0.slot] != nil } ?? true, "nextIsBefore without hasNext first")
+        return earliest.map { $0.isBefore(Entry(time: time, sequence: sequence, slot: 0)) } ?? false
     }
 
     @discardableResult
@@ -135,7 +136,8 @@ struct EventQueue<Event> {
         return (top.time, event)
     }
 
-    /// Checked without mutating first: the loop below makes every array unique before it starts.
+    /// The common case, a top still queued, returns here: `dropRemovedEntries`, being a
+    /// mutating loop, makes every array unique before it starts.
     private mutating func dropRemovedTop() {
         guard let top = earliest, slots[top.slot] == nil else { return }
         dropRemovedEntries()

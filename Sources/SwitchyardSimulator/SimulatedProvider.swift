@@ -10,7 +10,7 @@ struct SimulatedProvider {
         let descriptor: ProviderDescriptor
         let script: ScenarioProvider
         let synthesizer: ResponseSynthesizer
-        /// Job ids are `<provider>-<n>`.
+        /// Job ids are `<provider>-<n>` when answers name their job (``namesJobs``), `-` when not.
         let jobPrefix: String
         /// The answers that name no job, built once: without a decision log every job gets
         /// the same acceptance, final poll and result, and building each was a good part of a
@@ -65,7 +65,7 @@ struct SimulatedProvider {
     /// What comes back from a call. An enum the driver switches over by consuming it: the
     /// event moves out, where reading it out of a struct copied the whole answer.
     enum Reply {
-        /// Nothing comes back (a cancel).
+        /// Nothing comes back (a cancel, or a submit the script gives no job).
         case silence
         /// `event` reaches the execution `after` the call went.
         case event(ExecutionEvent, after: Duration)

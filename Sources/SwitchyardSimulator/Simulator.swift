@@ -44,7 +44,8 @@ public struct Simulator {
     /// reused from one execution to the next.
     private var timers: [[EventQueue<Event>.Handle]] = []
     /// The commands of one step, reused: a step allocates nothing of its own, and taking the
-    /// commands out leaves nothing to destroy. Empty between steps.
+    /// commands out leaves nothing to destroy. Empty between steps: applying a step's commands
+    /// only queues what follows, it never runs another step into the same buffer.
     private let commands = ExecutionCommandBuffer()
     private var nextExecution = 0
     private var now = Simulator.epoch
@@ -168,7 +169,7 @@ public struct Simulator {
         while true {
             let queued = queue.hasNext()
             if upcoming != nil, !queued || !queue.nextIsBefore(upcomingAt.time, sequence: upcomingAt.sequence) {
-                // Moved out, not copied: a request is many buffers.
+                // The arrival is a reference: taking it copies nothing.
                 let arrival = upcoming.take()!
                 let time = upcomingAt.time
                 now = Timestamp(millisecondsSinceEpoch: time)
@@ -189,6 +190,7 @@ public struct Simulator {
                 guard isRunning(slot) else { continue }
                 let draw = draws.nextUnit()
                 // Mutated in place: a copy would make every buffer inside the execution copy on write.
+                assert(commands.isEmpty, "a step ran inside another step's commands")
                 running[slot.index].execution.handle(event, at: now, draw: draw, into: commands)
                 applyCommands(for: slot, decisions: decisions)
             case .gate(let slot, let call):
@@ -264,6 +266,7 @@ public struct Simulator {
         let traceID = decisions == nil ? nil : "sim-\(serial)"
         guard var execution = Execution(plan: plan, request: request, config: config, image: image, traceID: traceID, options: options)
         else { return }
+        assert(commands.isEmpty, "a step ran inside another step's commands")
         execution.start(at: now, into: commands)
         let slot = Slot(index: freeSlots.popLast() ?? running.count, serial: serial)
         let queueing = execution.queueing

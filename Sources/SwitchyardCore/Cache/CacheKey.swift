@@ -5,12 +5,12 @@ import OrderedCollections
 /// ratio, voice, features and the image's content. Two requests with the same key would get
 /// the same video, so the second can be served from the cache.
 ///
-/// A key is those values themselves, compared and hashed field by field: every request that
-/// is not served from the cache makes one, and most are only looked up and stored (all of the
-/// simulator's). Its canonical JSON text, and the digest of that text that logs and the live
-/// cache's table show, are written only when asked for. Two keys are equal exactly when their
-/// canonical texts are: each field is stored as the text writes it (voice normalized, features
-/// sorted, the image by its content digest).
+/// A key is those values themselves, compared field by field and hashed once over what callers
+/// vary: every request that is not served from the cache makes one, and most are only looked
+/// up and stored (all of the simulator's). Its canonical JSON text, and the digest of that text
+/// that logs and the live cache's table show, are written only when asked for. Two keys are
+/// equal exactly when their canonical texts are: each field is stored as the text writes it
+/// (voice normalized, features sorted, the image by its content digest).
 public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
     /// Behind one reference: caches copy keys into their tables and recency lists.
     private let fields: Fields
@@ -43,8 +43,8 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
             features = request.requiredFeatures
             self.image = image.map { $0.contentDigest ?? CacheKey.digest(of: $0) }
             // What callers vary, and only that: the policy, kind and tier are few (the config's),
-            // so leaving them out can only put those few variants of one request in one bucket,
-            // and equality still compares them. The image's digest is SHA-256 in hex, as spread
+            // so leaving them out can only put those few variants of one request in one bucket
+            // (and caches are kept per policy), while equality still compares them. The image's digest is SHA-256 in hex, as spread
             // out in its first 16 characters as in all 64.
             var hasher = Hasher()
             CacheKey.combine(prompt, into: &hasher)
@@ -84,8 +84,8 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The text's bytes and length, so that consecutive texts cannot run into each other.
-    /// The text's bytes, or the first `prefix` of them.
+    /// The text's length and its bytes (or the first `prefix` of them), so that consecutive
+    /// texts cannot run into each other.
     private static func combine(_ text: String?, into hasher: inout Hasher, prefix: Int = .max) {
         guard var text else { return hasher.combine(-1) }
         text.withUTF8 { bytes in

@@ -1,10 +1,12 @@
 /// Where an ``Execution`` puts the commands of a step, in order, for a driver that runs many
 /// steps and reuses one buffer: the driver takes the commands out one by one, which leaves the
 /// buffer empty with nothing in it to destroy. An array would be allocated for every step, or
-/// would have to be emptied with every slot destroyed again.
+/// would have to be emptied with every slot destroyed again. One step at a time: a driver that
+/// ran a second step while taking the first one's commands would get both steps' commands.
 ///
 /// Its fields are exempt from the runtime's exclusivity checks, which would cost more than the
-/// appends themselves: the buffer is only touched by one step of one driver at a time.
+/// appends themselves: no method holds an access to them across a call, so an `append` from
+/// within `takeAll`'s body never overlaps one. Not `Sendable`: it stays with one driver.
 public final class ExecutionCommandBuffer {
     @exclusivity(unchecked) @usableFromInline var storage: UnsafeMutablePointer<ExecutionCommand>
     @exclusivity(unchecked) private var capacity: Int
@@ -14,6 +16,7 @@ public final class ExecutionCommandBuffer {
     /// Commands appended and not yet taken.
     public var count: Int { appended - taken }
 
+    /// Room for `capacity` commands before the buffer grows.
     public init(capacity: Int = 16) {
         self.capacity = max(1, capacity)
         storage = .allocate(capacity: self.capacity)
@@ -26,6 +29,7 @@ public final class ExecutionCommandBuffer {
 
     public var isEmpty: Bool { count == 0 }
 
+    /// Adds a command after the others.
     public func append(_ command: consuming ExecutionCommand) {
         if appended == capacity { grow() }
         (storage + appended).initialize(to: command)
@@ -61,3 +65,6 @@ public final class ExecutionCommandBuffer {
         capacity *= 2
     }
 }
+
+@available(*, unavailable)
+extension ExecutionCommandBuffer: Sendable {}

@@ -7,7 +7,8 @@ public struct ResolvedImage: Sendable, Hashable {
     public var url: String?
     public var bytes: Int64
     /// ``CacheKey/digest(of:)`` when the driver already has it: a driver that sees the same
-    /// image many times (the simulator) hashes it once.
+    /// image many times (the simulator) hashes it once. Only that digest, lowercase hex: a
+    /// cache key hashes its first 16 characters, which must be spread like a hash's.
     public var contentDigest: String?
 
     public init(base64: String, mime: String, url: String? = nil, bytes: Int64, contentDigest: String? = nil) {

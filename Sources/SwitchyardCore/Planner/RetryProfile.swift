@@ -22,7 +22,7 @@ struct RetryProfile: Sendable {
     func worstTime(attemptTime: Duration) -> Duration {
         var time: Duration = .zero
         // Added up rather than multiplied: `Duration * Int` is a 128-bit multiply, and the
-        // linter runs this for every provider of every policy. The attempts are a handful.
+        // attempts are a handful. Worked out once per config (the planner's and the linter's).
         for _ in 0...maxRetries { time += attemptTime }
         return time + maxRetryDelay
     }

@@ -53,7 +53,8 @@ struct RuleIndex: Sendable {
 
     /// The position of the first rule for which `matches` holds.
     /// - Parameters:
-    ///   - tier: the position of the tier whose name is the request's `quality`, if known.
+    ///   - tier: the position of the tier whose name is the request's `quality`, if known. It
+    ///     must name the same tier as `value(.quality)`: rules indexed by quality are found by it.
     ///   - value: the request's value of a field (nil when it has none).
     func first(tier: Int? = nil, value: (RequestField) -> JSONValue?, matches: (Int) -> Bool) -> Int? {
         var best = Int.max

@@ -17,11 +17,11 @@ extension WorstCase {
 
     /// The same bounds, from the time every provider's attempts take together, which does not
     /// depend on their order, so the planner adds it up from times it works out once per config.
+    /// Inlined, so the planner reads each cost from its entries in place rather than copying
+    /// every entry out through a generic call.
     /// - Parameters:
     ///   - costs: per provider, in the order they are tried, what one attempt costs.
     ///   - uncappedTime: the sum of ``RetryProfile/worstTime(attemptTime:)`` over the providers.
-    /// Inlined, so the planner reads each cost from its entries in place rather than copying
-    /// every entry out through a generic call.
     @inline(__always)
     static func estimate(costs: some Sequence<Money>, uncappedTime: Duration, retries: RetryProfile, limits: PolicyLimits) -> WorstCase {
         let perProvider = 1 + retries.maxRetries

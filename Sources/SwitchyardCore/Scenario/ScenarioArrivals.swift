@@ -1,4 +1,4 @@
-public import OrderedCollections
+import OrderedCollections
 
 #if canImport(Glibc)
 import Glibc

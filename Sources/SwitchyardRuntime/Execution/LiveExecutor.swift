@@ -87,7 +87,10 @@ public struct LiveExecutor: Sendable {
             for provider in holding.close() { gates.release(provider) }
         }
 
-        var commands = execution.start(at: Self.now())
+        // One buffer for the whole run: each step's commands are taken out of it into an array.
+        let buffer = ExecutionCommandBuffer(capacity: 8)
+        execution.start(at: Self.now(), into: buffer)
+        var commands = buffer.takeArray()
         var random = random
         while true {
             for command in commands {
@@ -123,7 +126,8 @@ public struct LiveExecutor: Sendable {
                 releaseAll()
                 return .failure(requestID: request.id, action: Execution.Failure.cancelled, currency: plan.currency)
             }
-            commands = execution.handle(event, at: Self.now(), draw: random.nextUnit())
+            execution.handle(event, at: Self.now(), draw: random.nextUnit(), into: buffer)
+            commands = buffer.takeArray()
         }
     }
 

@@ -98,7 +98,8 @@ private final class Core: @unchecked Sendable {
             let now = Self.now()
             guard first.due <= now else {
                 sleepingUntil = first.due
-                condition.wait(until: Date(timeIntervalSinceNow: Double(first.due - now) / 1e9))
+                // Woken by a new timer or by the time: either way the loop looks again.
+                _ = condition.wait(until: Date(timeIntervalSinceNow: Double(first.due - now) / 1e9))
                 continue
             }
             heap.removeMin()
