@@ -44,8 +44,8 @@ public struct CacheKey: Sendable, Hashable, CustomStringConvertible {
             self.image = image.map { $0.contentDigest ?? CacheKey.digest(of: $0) }
             // What callers vary, and only that: the policy, kind and tier are few (the config's),
             // so leaving them out can only put those few variants of one request in one bucket
-            // (and caches are kept per policy), while equality still compares them. The image's digest is SHA-256 in hex, as spread
-            // out in its first 16 characters as in all 64.
+            // (and caches are kept per policy), while equality still compares them. The image's
+            // digest is SHA-256 in hex, as spread out in its first 16 characters as in all 64.
             var hasher = Hasher()
             CacheKey.combine(prompt, into: &hasher)
             hasher.combine(durationSeconds)
