@@ -56,6 +56,30 @@ import Testing
         #expect(GlobPattern("*").matches(""))
     }
 
+    /// The byte-by-byte `format` against the interpolating one it replaced: zero, negative,
+    /// every unit alone and together, and a spread of durations up to years.
+    @Test func formattedDurationsMatchTheInterpolatedOnes() {
+        func interpolated(_ duration: Duration) -> String {
+            var milliseconds = duration.milliseconds
+            if milliseconds == 0 { return "0s" }
+            var text = ""
+            for (suffix, size) in [("h", Int64(3_600_000)), ("m", 60_000), ("s", 1_000), ("ms", 1)] where milliseconds >= size {
+                text += "\(milliseconds / size)\(suffix)"
+                milliseconds %= size
+            }
+            return text
+        }
+        var values: [Int64] = [0, -1, -90_000, 1, 999, 1_000, 1_001, 59_999, 60_000, 90_000, 3_600_000, 3_600_001, 3_661_001, 86_400_000]
+        var draws = SplitMix64(seed: 5)
+        for _ in 0..<20_000 { values.append(Int64(draws.next() % 100_000_000_000)) }
+        for value in values {
+            let duration = Duration.milliseconds(value)
+            #expect(TimeSpan.format(duration) == interpolated(duration), "\(value)")
+            #expect(TimeSpan.format(duration, after: "open for ", before: " more") == "open for \(interpolated(duration)) more")
+        }
+        #expect(TimeSpan.format(.milliseconds(90_500)) == "1m30s500ms")
+    }
+
     /// The one-division `milliseconds` against `components`, truncated toward zero: at the
     /// edges, and on durations from attoseconds to centuries, negative ones included.
     @Test func millisecondsMatchComponentsEverywhere() {

@@ -79,7 +79,7 @@ public struct CircuitBreaker: Sendable {
     /// Why the circuit is open, for exclusions and logs.
     public func reason(at now: Timestamp) -> String? {
         guard case .open(let until) = state, now < until else { return nil }
-        return "circuit open for \(TimeSpan.format(.milliseconds(until.millisecondsSinceEpoch - now.millisecondsSinceEpoch))) more"
+        return TimeSpan.format(.milliseconds(until.millisecondsSinceEpoch - now.millisecondsSinceEpoch), after: "circuit open for ", before: " more")
     }
 
     /// Opens the circuit now, for its cooldown: what enough failures do, and what a driver does

@@ -27,14 +27,44 @@ public enum TimeSpan {
 
     /// `90s` → `1m30s`; the inverse of ``parse(_:)`` for display.
     public static func format(_ duration: Duration) -> String {
-        var milliseconds = duration.milliseconds
-        if milliseconds == 0 { return "0s" }
-        var text = ""
-        for (suffix, size) in [("h", Int64(3_600_000)), ("m", 60_000), ("s", 1_000), ("ms", 1)] where milliseconds >= size {
-            text += "\(milliseconds / size)\(suffix)"
-            milliseconds %= size
+        format(duration, after: "", before: "")
+    }
+
+    /// `prefix`, the duration as ``format(_:)`` writes it, then `suffix`, written byte by byte
+    /// into one string: an open circuit's reason ("circuit open for 12s345ms more") is written
+    /// for every request planned around it, and interpolating its parts cost more than planning.
+    public static func format(_ duration: Duration, after prefix: StaticString, before suffix: StaticString) -> String {
+        let milliseconds = duration.milliseconds
+        var count = prefix.utf8CodeUnitCount + suffix.utf8CodeUnitCount
+        forEachPart(of: milliseconds) { digits, unit in count += digits.count + unit.utf8CodeUnitCount }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var position = copy(prefix, into: buffer, at: 0)
+            forEachPart(of: milliseconds) { digits, unit in
+                position += digits.write(into: buffer, at: position)
+                position = copy(unit, into: buffer, at: position)
+            }
+            return copy(suffix, into: buffer, at: position)
         }
-        return text
+    }
+
+    private static let displayUnits: [(unit: StaticString, size: Int64)] = [("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1)]
+
+    /// Hours, minutes, seconds and milliseconds, each while what is left reaches its size;
+    /// zero is `0s`.
+    private static func forEachPart(of milliseconds: Int64, _ body: (DecimalDigits, StaticString) -> Void) {
+        guard milliseconds != 0 else { return body(DecimalDigits(0), "s") }
+        var left = milliseconds
+        for (unit, size) in displayUnits where left >= size {
+            body(DecimalDigits(Int(left / size)), unit)
+            left %= size
+        }
+    }
+
+    /// Copies `text` into `buffer` at `position`; returns where it ends.
+    private static func copy(_ text: StaticString, into buffer: UnsafeMutableBufferPointer<UInt8>, at position: Int) -> Int {
+        let count = text.utf8CodeUnitCount
+        if count > 0 { (buffer.baseAddress! + position).update(from: text.utf8Start, count: count) }
+        return position + count
     }
 }
 
