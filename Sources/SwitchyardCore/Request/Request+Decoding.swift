@@ -62,14 +62,17 @@ extension Request {
         }
         // One pass over the members, each key hashed once: looking each field up in the object
         // compares it with every key, and request lines are decoded by the hundred thousand.
-        var fields = [JSONValue?](repeating: nil, count: knownKeys.count)
+        var found = [JSONValue?](repeating: nil, count: knownKeys.count)
         for (key, value) in object {
             guard let field = Field(key: key) else {
                 fail(key, "unknown field\(Suggestion.hint(for: key, in: knownKeys))", "unknown_field")
                 continue
             }
-            fields[field.rawValue] = value
+            found[field.rawValue] = value
         }
+        // A constant for the helpers below: a variable they capture would be boxed, and every
+        // read of it checked for exclusive access at run time.
+        let fields = found
         func field(_ field: Field) -> JSONValue? { fields[field.rawValue] }
         func string(_ key: Field) -> String? {
             guard let value = field(key), !value.isNull else { return nil }
