@@ -23,24 +23,23 @@ import Testing
     }
 
     @Test func placeholdersAreFilledAndOtherBracesKept() {
-        let fill = { ScenarioArrivals.placeholdersFilled($0, number: "42", user: "7") }
+        func fill(_ text: String, _ number: Int = 42, _ user: Int = 7) -> String {
+            ScenarioArrivals.placeholdersFilled(text, number: DecimalDigits(number), user: DecimalDigits(user))
+        }
         #expect(fill("clip {n} for user_{user}, {n}") == "clip 42 for user_7, 42")
         #expect(fill("{nope} {user") == "{nope} {user")
         #expect(fill("{n}{user}") == "427")
         #expect(fill("héllo {n} ✓") == "héllo 42 ✓")
         #expect(fill("plain") == "plain")
-    }
-
-    /// Free-text fields are split at their placeholders once; they must fill in as
-    /// `placeholdersFilled` does.
-    @Test func splitTextsFillInAsPlaceholdersFilled() {
-        let texts = ["clip {n} for user_{user}, {n}", "{nope} {user", "{n}{user}", "héllo {n} ✓", "plain", "", "{", "{n", "{{n}}", "{user}{user}"]
-        for text in texts {
-            for (number, user) in [(42, 7), (-1, 0), (Int.max, 123_456)] {
-                let split = PlaceholderText(text).filled(number: DecimalDigits(number), user: DecimalDigits(user))
-                #expect(split == ScenarioArrivals.placeholdersFilled(text, number: String(number), user: String(user)))
-            }
-        }
+        // Edges: empty, a lone or unclosed brace, nested braces, repeats, signs and large numbers.
+        #expect(fill("") == "")
+        #expect(fill("{") == "{")
+        #expect(fill("{n") == "{n")
+        #expect(fill("{{n}}") == "{42}")
+        #expect(fill("{user}{user}", 0, 0) == "00")
+        #expect(fill("n={n}", -1) == "n=-1")
+        #expect(fill("{n}/{user}", Int.max, 123_456) == "\(Int.max)/123456")
+        #expect(fill("{n}", Int.min) == "\(Int.min)")
     }
 
     /// Entries are decoded once and only their free-text fields filled in per arrival; entries

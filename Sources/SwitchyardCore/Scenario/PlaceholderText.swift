@@ -1,6 +1,5 @@
 /// A text with `{n}` and `{user}` placeholders, split at them once, so that filling it in for
-/// an arrival copies bytes without searching the text. Fills in as
-/// ``ScenarioArrivals/placeholdersFilled(_:number:user:)`` does.
+/// an arrival copies bytes without searching the text. Other braces are kept as they are.
 struct PlaceholderText: Sendable {
     private struct Hole: Sendable {
         /// Where the placeholder was, in `literal`.
@@ -18,7 +17,6 @@ struct PlaceholderText: Sendable {
         var index = text.utf8.startIndex
         let end = text.utf8.endIndex
         while index < end {
-            // The same scan as `placeholdersFilled`, so both find the same placeholders.
             if text.utf8[index] == UInt8(ascii: "{") {
                 let rest = text.utf8[index...]
                 if rest.starts(with: "{n}".utf8) {

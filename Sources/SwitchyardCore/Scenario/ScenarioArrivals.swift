@@ -61,10 +61,10 @@ public struct ScenarioArrivals: Sendable, Hashable {
 
     /// The request an entry makes for arrival `number` and user `user`, or why it is invalid.
     public static func request(from template: JSONValue, number: Int, user: Int) -> Result<Request, RequestErrors> {
-        Request.decode(substituting(template, number: "\(number)", user: "\(user)"))
+        Request.decode(substituting(template, number: DecimalDigits(number), user: DecimalDigits(user)))
     }
 
-    private static func substituting(_ value: JSONValue, number: String, user: String) -> JSONValue {
+    private static func substituting(_ value: JSONValue, number: DecimalDigits, user: DecimalDigits) -> JSONValue {
         switch value {
         case .string(let text):
             return .string(placeholdersFilled(text, number: number, user: user))
@@ -79,57 +79,10 @@ public struct ScenarioArrivals: Sendable, Hashable {
         }
     }
 
-    /// `{n}` and `{user}` filled in, in one pass over the UTF-8 (every arrival runs this, and
-    /// the generic `replacing` costs more than the rest of a simulated request).
-    static func placeholdersFilled(_ text: String, number: String, user: String) -> String {
-        var text = text
-        var number = number
-        var user = user
-        return text.withUTF8 { source in
-            number.withUTF8 { number in
-                user.withUTF8 { user in
-                    guard source.contains(UInt8(ascii: "{")) else { return nil }
-                    // Each placeholder (three bytes or more) becomes at most the longer value.
-                    let capacity = source.count + (source.count / 3 + 1) * max(number.count, user.count)
-                    return String(unsafeUninitializedCapacity: capacity) { out in
-                        var written = 0
-                        var index = 0
-                        func copy(_ bytes: UnsafeBufferPointer<UInt8>) {
-                            for byte in bytes {
-                                out[written] = byte
-                                written += 1
-                            }
-                        }
-                        while index < source.count {
-                            if source[index] == UInt8(ascii: "{") {
-                                if Self.matches(source, at: index, "{n}") {
-                                    copy(number)
-                                    index += 3
-                                    continue
-                                }
-                                if Self.matches(source, at: index, "{user}") {
-                                    copy(user)
-                                    index += 6
-                                    continue
-                                }
-                            }
-                            out[written] = source[index]
-                            written += 1
-                            index += 1
-                        }
-                        return written
-                    }
-                }
-            }
-        } ?? text
-    }
-
-    private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, _ literal: StaticString) -> Bool {
-        let count = literal.utf8CodeUnitCount
-        guard index + count <= bytes.count else { return false }
-        let start = literal.utf8Start
-        for offset in 0..<count where bytes[index + offset] != start[offset] { return false }
-        return true
+    /// `{n}` and `{user}` filled in. A text without a brace is returned as it is.
+    static func placeholdersFilled(_ text: String, number: DecimalDigits, user: DecimalDigits) -> String {
+        guard text.utf8.contains(UInt8(ascii: "{")) else { return text }
+        return PlaceholderText(text).filled(number: number, user: user)
     }
 
     public struct Iterator: IteratorProtocol {
@@ -240,12 +193,8 @@ public struct ScenarioArrivals: Sendable, Hashable {
             for (field, text) in texts {
                 field.set(text.filled(number: numberDigits, user: userDigits), in: &request)
             }
-            if !objects.isEmpty {
-                let number = String("", decimal: number)
-                let user = String("", decimal: user)
-                for field in objects {
-                    field.fill(&request, number: number, user: user)
-                }
+            for field in objects {
+                field.fill(&request, number: numberDigits, user: userDigits)
             }
             return request
         }
@@ -279,7 +228,7 @@ public struct ScenarioArrivals: Sendable, Hashable {
     private enum ObjectField: String {
         case voice, metadata
 
-        func fill(_ request: inout Request, number: String, user: String) {
+        func fill(_ request: inout Request, number: DecimalDigits, user: DecimalDigits) {
             switch self {
             case .voice: request.voice = substituting(.object(request.voice), number: number, user: user).objectValue ?? [:]
             case .metadata: request.metadata = substituting(.object(request.metadata), number: number, user: user).objectValue ?? [:]
