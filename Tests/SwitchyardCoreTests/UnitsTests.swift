@@ -80,6 +80,33 @@ import Testing
         #expect(TimeSpan.format(.milliseconds(90_500)) == "1m30s500ms")
     }
 
+    /// The byte-by-byte amount against the text it was written by before (interpolation and
+    /// trimming), at the edges and on 20,000 amounts of every size, negative ones included.
+    @Test func moneyIsWrittenAsBeforeEverywhere() {
+        func interpolated(_ money: Money) -> String {
+            let sign = money.micros < 0 ? "-" : ""
+            let magnitude = money.micros.magnitude
+            var fraction = String(magnitude % UInt64(Money.scale))
+            fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
+            while fraction.count > 2, fraction.last == "0" { fraction.removeLast() }
+            return "\(sign)\(magnitude / UInt64(Money.scale)).\(fraction)"
+        }
+        var amounts: [Int64] = [
+            0, 1, -1, 10, 100, 10_000, 100_000, 1_000_000, -1_000_000, 1_230_000, 39_000, 999_999, 1_000_001, .max, .min, .min + 1,
+        ]
+        var draws = SplitMix64(seed: 11)
+        for _ in 0..<20_000 {
+            let scale = Int64(1) << Int64(draws.next() % 63)
+            amounts.append(Int64(bitPattern: draws.next()) % scale)
+        }
+        for micros in amounts {
+            #expect(Money(micros: micros).description == interpolated(Money(micros: micros)), "\(micros)")
+        }
+        #expect(Money(micros: 4_500_000).description == "4.50")
+        #expect(Money(micros: -39_000).description == "-0.039")
+        #expect(Money(micros: .min).description == "-9223372036854.775808")
+    }
+
     /// The one-division `milliseconds` against `components`, truncated toward zero: at the
     /// edges, and on durations from attoseconds to centuries, negative ones included.
     @Test func millisecondsMatchComponentsEverywhere() {

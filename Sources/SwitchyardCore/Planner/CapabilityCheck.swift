@@ -28,11 +28,17 @@ enum CapabilityCheck {
             return "the image is \(ByteSize(bytes: bytes)); it accepts up to \(limit)"
         }
         // Checked without sorting; the sorted list is built only for the message.
-        if !request.features.isEmpty, request.features.contains(where: { $0.value && !capabilities.features.contains($0.key) }) {
-            let missing = request.requiredFeatures.filter { !capabilities.features.contains($0) }
+        if !request.features.isEmpty, request.features.contains(where: { $0.value && !offers(capabilities.features, $0.key) }) {
+            let missing = request.requiredFeatures.filter { !offers(capabilities.features, $0) }
             return "feature\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") not supported"
         }
         return nil
+    }
+
+    /// Whether `features` has `name`. Providers name a few features: comparing with each costs
+    /// less than hashing the name, and `==` is what the set's lookup compares with.
+    private static func offers(_ features: Set<String>, _ name: String) -> Bool {
+        features.count <= 4 ? features.contains { $0 == name } : features.contains(name)
     }
 
     /// Whether the provider can make the tier's output at all, whatever the request.

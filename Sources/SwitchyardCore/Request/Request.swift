@@ -35,8 +35,15 @@ public struct Request: Sendable, Hashable {
     }
 
     /// Features the request turns on, sorted.
-    /// Most requests turn none on; they get the empty list without building any.
-    public var requiredFeatures: [String] { features.isEmpty ? [] : features.filter(\.value).map(\.key).sorted() }
+    /// Most requests turn none or one on: neither builds a dictionary or sorts.
+    public var requiredFeatures: [String] {
+        guard !features.isEmpty else { return [] }
+        var on: [String] = []
+        on.reserveCapacity(features.count)
+        for (name, enabled) in features where enabled { on.append(name) }
+        if on.count > 1 { on.sort() }
+        return on
+    }
 }
 
 /// The input image: a local path, a URL, or inline base64.

@@ -60,14 +60,29 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var doubleValue: Double { Double(micros) / Double(Money.scale) }
 
     /// At least two fractional digits, more only when needed: `4.50`, `0.039`, `12.00`.
+    /// Written byte by byte: the planner writes amounts into the reason of every candidate a cap
+    /// or budget excludes.
     public var description: String {
-        let sign = micros < 0 ? "-" : ""
         let magnitude = micros.magnitude
-        let units = magnitude / UInt64(Money.scale)
-        var fraction = String(magnitude % UInt64(Money.scale))
-        fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
-        while fraction.count > 2, fraction.last == "0" { fraction.removeLast() }
-        return "\(sign)\(units).\(fraction)"
+        let units = DecimalDigits(Int(magnitude / UInt64(Money.scale)))
+        var fraction = Int(magnitude % UInt64(Money.scale))
+        var fractionDigits = 6
+        while fractionDigits > 2, fraction % 10 == 0 {
+            fraction /= 10
+            fractionDigits -= 1
+        }
+        let sign = micros < 0 ? 1 : 0
+        return String(unsafeUninitializedCapacity: sign + units.count + 1 + fractionDigits) { buffer in
+            if sign == 1 { buffer[0] = UInt8(ascii: "-") }
+            var end = sign + units.write(into: buffer, at: sign)
+            buffer[end] = UInt8(ascii: ".")
+            end += 1 + fractionDigits
+            for position in stride(from: end - 1, to: end - 1 - fractionDigits, by: -1) {
+                buffer[position] = UInt8(ascii: "0") + UInt8(fraction % 10)
+                fraction /= 10
+            }
+            return end
+        }
     }
 }
 
