@@ -82,8 +82,9 @@ import Testing
                 let call = OutboundCall(
                     id: CallID(2), provider: "p", purpose: .poll, method: .GET, url: "http://127.0.0.1:\(port)/\(path)", headers: [], body: nil,
                     timeout: .seconds(10))
-                guard case .response(let id, let response) = await transport.perform(call, auth: nil) else {
-                    Issue.record("\(path): no answer")
+                let event = await transport.perform(call, auth: nil)
+                guard case .response(let id, let response) = event else {
+                    Issue.record("\(path): no answer: \(event)")
                     continue
                 }
                 #expect(id == CallID(2))

@@ -35,11 +35,10 @@ public struct Request: Sendable, Hashable {
     }
 
     /// Features the request turns on, sorted.
-    /// Most requests turn none or one on: neither builds a dictionary or sorts.
+    /// Most requests turn none or one on: neither builds a dictionary nor sorts.
     public var requiredFeatures: [String] {
         guard !features.isEmpty else { return [] }
         var on: [String] = []
-        on.reserveCapacity(features.count)
         for (name, enabled) in features where enabled { on.append(name) }
         if on.count > 1 { on.sort() }
         return on

@@ -1,5 +1,5 @@
-/// An integer's decimal digits, worked out once and then copied into as many strings as need
-/// them: an arrival writes its number and user into several fields.
+/// An integer's decimal digits, worked out once and written straight into string buffers: an
+/// arrival writes its number and user into several fields, amounts and durations their parts.
 struct DecimalDigits {
     /// The characters, right-aligned: room for the 20 of `Int.min`.
     private var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
